@@ -1,0 +1,65 @@
+/**
+ * How the control node reaches nodes. A `Runtime` creates a `Cluster`; a
+ * `Cluster` hands out one `Remote` per node. Docker (control/docker/) and SSH
+ * (control/ssh/) implement these; nothing outside control/ imports dockerode or
+ * ssh2.
+ */
+
+export interface ExecOptions {
+  /** Kill the command and reject with E_REMOTE after this long. */
+  timeoutMs?: number
+  stdin?: string | Buffer
+  env?: Record<string, string>
+  /** Working directory on the node. */
+  cwd?: string
+  /** Start it and return at once (the result has exitCode -1 and empty output). */
+  detach?: boolean
+}
+
+export interface ExecResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+/** One node, as the control node sees it. Commands are argv arrays, never shell strings. */
+export interface Remote {
+  readonly node: string
+  exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>
+  /** Copy a local file or folder to `remotePath` on the node. */
+  upload(localPath: string, remotePath: string): Promise<void>
+  /** Copy `remotePath` from the node into the local folder `localDir`. */
+  download(remotePath: string, localDir: string): Promise<void>
+}
+
+export interface NodeInfo {
+  /** n1..nN */
+  name: string
+  /** The address other nodes and clients use. */
+  address: string
+}
+
+export interface Cluster {
+  readonly runId: string
+  readonly nodes: readonly NodeInfo[]
+  remote(node: string): Remote
+  /** Idempotent: removes every resource the cluster created. */
+  destroy(): Promise<void>
+}
+
+export interface ClusterSpec {
+  runId: string
+  /** Number of nodes, named n1..nN. */
+  nodes: number
+  /** Image (docker) or nothing (ssh: hosts are given). */
+  image?: string
+  /** Local folder bind-mounted into each node (per-node subfolders), e.g. for faketime files. */
+  controlDir?: string
+}
+
+export interface Runtime {
+  readonly name: string
+  createCluster(spec: ClusterSpec): Promise<Cluster>
+  /** Removes what earlier runs left behind (all runs, or one run id). */
+  cleanup(runId?: string): Promise<{ removed: string[] }>
+}
