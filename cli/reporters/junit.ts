@@ -1,0 +1,60 @@
+/**
+ * JUnit XML: one testsuite per run, one testcase per checker. A checker that
+ * found an anomaly is a <failure>, one that could not decide is an <error>;
+ * the seed and the store folder are properties so CI can replay the run.
+ */
+import type { RunSummary } from './reporter.js'
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+}
+
+export function junitXml(testName: string, runs: readonly RunSummary[]): string {
+  const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>']
+  let tests = 0
+  let failures = 0
+  let errors = 0
+  const suites: string[] = []
+  runs.forEach((run, i) => {
+    const cases: string[] = []
+    let sFail = 0
+    let sErr = 0
+    for (const [name, r] of Object.entries(run.checkers)) {
+      const open = `    <testcase classname="${esc(testName)}" name="${esc(name)}" time="${run.seconds.toFixed(3)}">`
+      if (r.valid === true) cases.push(`${open}</testcase>`)
+      else if (r.valid === false) {
+        sFail++
+        cases.push(`${open}\n      <failure message="${esc(r.summary ?? 'anomaly found')}">${esc(r.summary ?? '')}</failure>\n    </testcase>`)
+      } else {
+        sErr++
+        cases.push(`${open}\n      <error message="${esc(r.summary ?? 'checker could not decide')}">${esc(r.summary ?? '')}</error>\n    </testcase>`)
+      }
+    }
+    if (cases.length === 0) {
+      // The run never reached the checkers (harness error): still one failed case.
+      sErr++
+      cases.push(
+        `    <testcase classname="${esc(testName)}" name="run" time="${run.seconds.toFixed(3)}">\n      <error message="${esc(run.summary)}">${esc(run.summary)}</error>\n    </testcase>`,
+      )
+    }
+    tests += cases.length
+    failures += sFail
+    errors += sErr
+    suites.push(
+      [
+        `  <testsuite name="${esc(testName)}${runs.length > 1 ? ` #${i + 1}` : ''}" tests="${cases.length}" failures="${sFail}" errors="${sErr}" time="${run.seconds.toFixed(3)}">`,
+        '    <properties>',
+        `      <property name="seed" value="${run.seed}"/>`,
+        `      <property name="store" value="${esc(run.runDir)}"/>`,
+        `      <property name="exit-code" value="${run.exitCode}"/>`,
+        '    </properties>',
+        ...cases,
+        '  </testsuite>',
+      ].join('\n'),
+    )
+  })
+  lines.push(`<testsuites name="dstest" tests="${tests}" failures="${failures}" errors="${errors}">`)
+  lines.push(...suites)
+  lines.push('</testsuites>')
+  return lines.join('\n') + '\n'
+}
