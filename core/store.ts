@@ -59,7 +59,7 @@ export function writeAtomic(path: string, data: string): void {
 export function createRunDir(storeRoot: string, testName: string, now = new Date()): RunDir {
   const base = join(storeRoot, testName)
   mkdirSync(base, { recursive: true })
-  let stamp = runStamp(now)
+  const stamp = runStamp(now)
   let path = join(base, stamp)
   for (let i = 1; existsSync(path); i++) path = join(base, `${stamp}-${i}`)
   mkdirSync(path)

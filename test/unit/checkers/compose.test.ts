@@ -28,6 +28,6 @@ describe('compose', () => {
     }
     const r = await compose({ ok: fixed('ok', true), boom }).check([], { concurrency: 1, nodes: [] })
     expect(r.valid).toBe('unknown')
-    expect((r.checkers as Record<string, { summary: string }>).boom.summary).toMatch(/crashed: bad input/)
+    expect((r.checkers as Record<string, { summary: string }>)['boom']?.summary).toMatch(/crashed: bad input/)
   })
 })

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * dstest's command line. Commands parse and print; the one catch below turns a
+ * typed error into a one-line message and its exit code (DESIGN.md "Exit codes").
+ */
+import yargs from 'yargs'
+import { hideBin } from 'yargs/helpers'
+import { ExitCode, isDstestError } from '../core/errors.js'
+import { VERSION } from '../run/version.js'
+import { runCommand } from './commands/run.js'
+import { checkCommand } from './commands/check.js'
+import { listCommand } from './commands/list.js'
+import { extraCommands } from './commands/extra.js'
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0
+  const setExit = (code: number): void => {
+    exitCode = code
+  }
+  const parser = yargs(argv)
+    .scriptName('dstest')
+    .usage('$0 <command> [options]\n\nJepsen-style fault-injection testing: real clusters, a seeded nemesis, checked histories.')
+    .command(runCommand(setExit))
+    .command(checkCommand(setExit))
+    .command(listCommand(setExit))
+  for (const c of extraCommands(setExit)) parser.command(c)
+  parser
+    .example('$0 run --target raft-kv --nemesis partition', 'a 5-node Raft cluster in Docker, partitioned every 10 s for 60 s')
+    .example('$0 run --target memory --time-limit 10', 'a 10-second in-process demo (no Docker)')
+    .example('$0 check store/latest', 're-check the newest stored run')
+    .example('$0 check history.edn --checker linearizable --model cas-register', 'check a Jepsen history')
+    .demandCommand(1, 'name a command: run, check, list, ... (see --help)')
+    .strict()
+    .recommendCommands()
+    .version(VERSION)
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      if (err) throw err
+      // Bad flags and arguments: one line with the fix, exit 3.
+      process.stderr.write(`dstest: ${msg} (see \`dstest --help\`)\n`)
+      exitCode = ExitCode.badInput
+      throw new ParseFailed()
+    })
+  try {
+    await parser.parseAsync()
+  } catch (e) {
+    if (e instanceof ParseFailed) return ExitCode.badInput
+    if (isDstestError(e)) {
+      process.stderr.write(`dstest: ${e.toLine()}\n`)
+      return e.exitCode
+    }
+    process.stderr.write(`dstest: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+    return ExitCode.environment
+  }
+  return exitCode
+}
+
+class ParseFailed extends Error {}
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (e: unknown) => {
+    process.stderr.write(`dstest: internal error: ${String(e)}\n`)
+    process.exitCode = ExitCode.environment
+  },
+)

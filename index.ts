@@ -1,0 +1,39 @@
+/**
+ * dstest as a library: the API a custom workload, target, checker or nemesis is
+ * written against. `dstest run --workload ./my-workload.js` loads a module
+ * that default-exports `defineWorkload({...})`.
+ */
+export type { Op, OpType, Process, History, Completion, OpPair } from './core/op.js'
+export { pairOps } from './core/op.js'
+export type { Client, ClientFactory } from './core/client.js'
+export { Random } from './core/random.js'
+export { DstestError, UsageError, UnknownNameError, HistoryError, EnvironmentError, ExitCode, type ErrorCode } from './core/errors.js'
+export { HistoryWriter, readHistoryJsonl } from './core/history/jsonl.js'
+export { runGenerator, type RunnerOptions, type RunnerResult } from './core/runner.js'
+export { TestSpecSchema, parseSpec, type TestSpec } from './core/spec.js'
+export * as gen from './core/generator/index.js'
+export type { Generator, GenLike, GenContext, OpTemplate, Invocation, Thread } from './core/generator/types.js'
+
+export { compose, mergeValidity, type Checker, type CheckResult, type CheckContext, type Validity } from './checkers/checker.js'
+export { linearizable, type LinearizableOptions } from './checkers/linearizable.js'
+export { stats } from './checkers/stats.js'
+
+export type { Remote, Cluster, Runtime, ClusterSpec, NodeInfo, ExecOptions, ExecResult } from './control/remote.js'
+export type { Nemesis, NemesisPackage, NemesisContext } from './nemesis/nemesis.js'
+
+export { defineWorkload, type Workload, type WorkloadOptions } from './workloads/workload.js'
+export { registerWorkload } from './workloads/register.js'
+export {
+  defineTarget,
+  canKill,
+  canPause,
+  hasLogFiles,
+  hasPrimaries,
+  type Target,
+  type TargetOptions,
+  type ClientContext,
+  type Killable,
+  type Pausable,
+  type LogFiles,
+  type Primaries,
+} from './targets/target.js'

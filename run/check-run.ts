@@ -1,0 +1,90 @@
+/** `dstest check`: re-runs checkers on a stored run or a history file, offline. */
+import { existsSync, statSync } from 'node:fs'
+import { basename } from 'node:path'
+import { compose, type CheckResult, type Checker, type Validity } from '../checkers/checker.js'
+import { DstestError, UsageError } from '../core/errors.js'
+import { HistoryWriter, readHistoryJsonl } from '../core/history/jsonl.js'
+import type { Op } from '../core/op.js'
+import { createRunDir, openRunDir, type RunDir } from '../core/store.js'
+import { namedChecker } from './checkers.js'
+import { resolveTarget, resolveWorkload } from './registry.js'
+import { loadHistoryFile } from './history-input.js'
+import { writeReport } from './report-writer.js'
+import { exitCodeFor } from './test-run.js'
+
+export interface CheckRequest {
+  checker?: string | undefined
+  model?: string | undefined
+  consistency?: 'linearizable' | 'sequential' | undefined
+  workload?: string | undefined
+  store: string
+  timeLimitSeconds?: number | undefined
+}
+
+export interface CheckOutcome {
+  valid: Validity
+  exitCode: number
+  ops: number
+  runDir: string
+  warnings: string[]
+  results: CheckResult
+  checkers: Record<string, CheckResult & { explanation?: string }>
+}
+
+export async function checkPath(path: string, req: CheckRequest): Promise<CheckOutcome> {
+  if (!existsSync(path)) {
+    throw new DstestError('E_NOT_FOUND', `no such file or folder: ${path}`, { fix: 'pass a history file or a run folder such as store/latest' })
+  }
+  let runDir: RunDir
+  let history: Op[]
+  let warnings: string[]
+  let test: Record<string, unknown> = {}
+  if (statSync(path).isDirectory()) {
+    runDir = openRunDir(path)
+    ;({ history, warnings } = await readHistoryJsonl(runDir.file('history')))
+    test = runDir.readJson<Record<string, unknown>>('test') ?? {}
+  } else {
+    if (!req.checker && !req.workload) {
+      throw new UsageError(`a bare history file needs a checker`, 'pass --checker NAME (see `dstest list checkers`) or --workload NAME')
+    }
+    ;({ history, warnings } = await loadHistoryFile(path))
+    runDir = createRunDir(req.store, `check-${basename(path).replace(/[^A-Za-z0-9._-]/g, '_')}`)
+    const writer = new HistoryWriter(runDir.file('history'))
+    for (const op of history) writer.append(op)
+    writer.close()
+    test = { name: basename(path), source: path, seed: null, spec: { checker: req.checker, model: req.model }, startedAt: new Date().toISOString() }
+    runDir.writeJson('test', test)
+  }
+
+  const spec = (test.spec ?? {}) as Record<string, unknown>
+  const checkers = await chooseCheckers(req, spec)
+  const concurrency = typeof spec.concurrency === 'number' ? spec.concurrency : 1
+  const nodes = Array.isArray(test.nodes) ? (test.nodes as { name: string }[]).map((n) => n.name) : []
+  const results = await compose(checkers).check(history, { concurrency, nodes })
+  runDir.writeJson('results', results)
+  await writeReport(runDir.path, history).catch((e: unknown) => warnings.push(`could not write report.html: ${String(e)}`))
+  return {
+    valid: results.valid,
+    exitCode: exitCodeFor(results.valid),
+    ops: history.length,
+    runDir: runDir.path,
+    warnings,
+    results,
+    checkers: (results.checkers ?? {}) as CheckOutcome['checkers'],
+  }
+}
+
+async function chooseCheckers(req: CheckRequest, spec: Record<string, unknown>): Promise<Record<string, Checker>> {
+  if (req.checker) {
+    return { [req.checker]: namedChecker(req.checker, { model: req.model, consistency: req.consistency, timeLimitSeconds: req.timeLimitSeconds }) }
+  }
+  let workloadName = req.workload ?? (spec.workload as string | undefined)
+  if (!workloadName && typeof spec.target === 'string') {
+    workloadName = (await resolveTarget(spec.target)).workloads[0]
+  }
+  if (!workloadName) throw new UsageError('cannot tell which checkers to run', 'pass --checker NAME or --workload NAME')
+  const workload = await resolveWorkload(workloadName)
+  const concurrency = typeof spec.concurrency === 'number' ? spec.concurrency : 1
+  const options = (spec.workloadOptions ?? {}) as Record<string, unknown>
+  return workload.checkers({ concurrency, nodes: [], options })
+}

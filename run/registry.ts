@@ -1,0 +1,83 @@
+/**
+ * Names → things: the bundled targets, workloads, nemeses and checkers, and
+ * user files given by path (`--workload ./my-workload.js`). Unknown names are
+ * an UnknownNameError (exit 3) listing the valid ones.
+ */
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { DstestError, UnknownNameError } from '../core/errors.js'
+import type { Target } from '../targets/target.js'
+import type { Workload } from '../workloads/workload.js'
+import { memoryTarget } from '../targets/memory/index.js'
+import { registerWorkload } from '../workloads/register.js'
+
+export interface Described {
+  name: string
+  description: string
+}
+
+const targets: Record<string, Target> = {
+  memory: memoryTarget,
+}
+
+const workloads: Record<string, Workload> = {
+  register: registerWorkload,
+}
+
+export function addTarget(t: Target): void {
+  targets[t.name] = t
+}
+
+export function listTargets(): Target[] {
+  return Object.values(targets)
+}
+
+export function listWorkloads(): Workload[] {
+  return Object.values(workloads)
+}
+
+function looksLikePath(name: string): boolean {
+  return name.startsWith('.') || name.startsWith('/') || /\.(m?js|ts)$/.test(name)
+}
+
+/** Imports a user's module and takes its default export (or the named one). */
+async function importUserModule(path: string, kind: string): Promise<unknown> {
+  const abs = resolve(path)
+  if (!existsSync(abs)) {
+    throw new DstestError('E_NOT_FOUND', `no ${kind} file at ${path}`, { fix: `pass a path to an existing .js or .mjs ${kind} module` })
+  }
+  if (abs.endsWith('.ts')) {
+    throw new DstestError('E_USAGE', `cannot load ${path}: this Node has no TypeScript loader`, {
+      fix: `compile it first (npx tsc) and pass the .js file, or run with a TS loader: node --import tsx $(which dstest) ...`,
+    })
+  }
+  const mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>
+  return mod.default ?? mod[kind]
+}
+
+export async function resolveTarget(name: string): Promise<Target> {
+  if (looksLikePath(name)) {
+    const t = (await importUserModule(name, 'target')) as Target | undefined
+    if (!t || typeof t.setup !== 'function' || typeof t.client !== 'function') {
+      throw new DstestError('E_USAGE', `${name} does not export a target`, { fix: 'export default defineTarget({...}) from it' })
+    }
+    return t
+  }
+  const t = targets[name]
+  if (!t) throw new UnknownNameError('target', name, Object.keys(targets))
+  return t
+}
+
+export async function resolveWorkload(name: string): Promise<Workload> {
+  if (looksLikePath(name)) {
+    const w = (await importUserModule(name, 'workload')) as Workload | undefined
+    if (!w || typeof w.generator !== 'function' || typeof w.checkers !== 'function') {
+      throw new DstestError('E_USAGE', `${name} does not export a workload`, { fix: 'export default defineWorkload({...}) from it' })
+    }
+    return w
+  }
+  const w = workloads[name]
+  if (!w) throw new UnknownNameError('workload', name, Object.keys(workloads))
+  return w
+}

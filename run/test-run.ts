@@ -1,0 +1,234 @@
+/**
+ * One test run, step by step (DESIGN.md "A run, step by step"):
+ * cluster → target setup → clients + nemesis under the generator → heal →
+ * final reads → teardown → check → store. Teardown runs on every path and is
+ * idempotent; the history is on disk before any of it can fail.
+ */
+import { hostname } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import { compose, mergeValidity, type CheckResult } from '../checkers/checker.js'
+import type { Cluster, Runtime } from '../control/remote.js'
+import { ExitCode, InterruptedError, isDstestError, DstestError } from '../core/errors.js'
+import type { GenLike } from '../core/generator/types.js'
+import { clients, nemesis as onNemesis, phases, sleep, stagger, timeLimit, any } from '../core/generator/index.js'
+import { HistoryWriter } from '../core/history/jsonl.js'
+import type { Op } from '../core/op.js'
+import { Random } from '../core/random.js'
+import { runGenerator } from '../core/runner.js'
+import type { TestSpec } from '../core/spec.js'
+import { createRunDir, type RunDir } from '../core/store.js'
+import { hasLogFiles, type Target } from '../targets/target.js'
+import type { Workload, WorkloadOptions } from '../workloads/workload.js'
+import type { NemesisPackage } from '../nemesis/nemesis.js'
+import type { Reporter, RunSummary } from '../cli/reporters/reporter.js'
+import { VERSION } from './version.js'
+
+export interface RunDeps {
+  target: Target
+  workload: Workload
+  runtime: Runtime
+  /** Builds the nemesis once the cluster exists. */
+  nemesis: (cluster: Cluster, random: Random) => Promise<NemesisPackage>
+  reporter: Reporter
+  signal: AbortSignal
+}
+
+export interface RunOutcome extends RunSummary {
+  results: CheckResult | undefined
+}
+
+export function exitCodeFor(valid: true | false | 'unknown'): number {
+  return valid === true ? ExitCode.valid : valid === false ? ExitCode.anomaly : ExitCode.unknown
+}
+
+/** Runs one test with the given seed. Never throws for a failure inside the run: it is in the outcome. */
+export async function runTest(spec: TestSpec, seed: number, deps: RunDeps, run = 1): Promise<RunOutcome> {
+  const { target, workload, runtime, reporter, signal } = deps
+  const testName = spec.name ?? `${target.name}-${workload.name}`
+  const runDir = createRunDir(spec.store, testName)
+  const runId = `${testName}-${randomBytes(3).toString('hex')}`
+  const startedAt = new Date()
+  const t0 = Date.now()
+  const random = new Random(seed)
+  const nodes = Array.from({ length: spec.nodes }, (_, i) => `n${i + 1}`)
+
+  const testJson: Record<string, unknown> = {
+    name: testName,
+    runId,
+    seed,
+    spec: { ...spec, seed },
+    versions: { dstest: VERSION, node: process.version },
+    host: hostname(),
+    startedAt: startedAt.toISOString(),
+    runtime: runtime.name,
+    nodes: nodes.map((name) => ({ name })),
+  }
+  runDir.writeJson('test', testJson)
+
+  reporter.start({
+    testName,
+    seed,
+    target: target.name,
+    workload: workload.name,
+    nemesis: spec.nemesis,
+    timeLimitSeconds: spec.timeLimit,
+    runDir: runDir.path,
+    run,
+    runs: spec.testCount,
+  })
+
+  const writer = new HistoryWriter(runDir.file('history'))
+  const history: Op[] = []
+  let cluster: Cluster | undefined
+  let nemesisPkg: NemesisPackage | undefined
+  let targetStarted = false
+  let failure: unknown
+  let interrupted = false
+
+  const teardown = async (): Promise<void> => {
+    if (nemesisPkg) {
+      await nemesisPkg.nemesis.heal().catch((e) => reporter.warn(`heal failed: ${text(e)}`))
+      await nemesisPkg.nemesis.teardown?.().catch((e) => reporter.warn(`nemesis teardown failed: ${text(e)}`))
+      nemesisPkg = undefined
+    }
+    if (cluster && targetStarted) {
+      if (hasLogFiles(target)) await downloadLogs(cluster, target, runDir, reporter)
+      await target.teardown(cluster).catch((e) => reporter.warn(`target teardown failed: ${text(e)}`))
+      targetStarted = false
+    }
+    if (cluster) {
+      const c = cluster
+      cluster = undefined
+      await c.destroy().catch((e) => reporter.warn(`cluster teardown failed: ${text(e)}`))
+    }
+  }
+
+  try {
+    checkAborted(signal)
+    reporter.phase('cluster')
+    cluster = await runtime.createCluster({ runId, nodes: spec.nodes })
+    testJson.nodes = cluster.nodes
+    runDir.writeJson('test', testJson)
+    checkAborted(signal)
+    reporter.phase('setup')
+    targetStarted = true
+    await target.setup(cluster, { bug: spec.bug, options: spec.targetOptions })
+    checkAborted(signal)
+    nemesisPkg = await deps.nemesis(cluster, random.fork())
+    await nemesisPkg.nemesis.setup?.({ cluster, random: random.fork() })
+
+    const workloadOptions: WorkloadOptions = { concurrency: spec.concurrency, nodes, options: spec.workloadOptions }
+    const generator = testGenerator(spec, workload, workloadOptions, nemesisPkg)
+    const c = cluster
+    reporter.phase('running')
+    const result = await runGenerator({
+      generator,
+      concurrency: spec.concurrency,
+      random,
+      opTimeoutMs: spec.opTimeout * 1000,
+      nemesis: { invoke: (op) => nemesisPkg!.nemesis.invoke(op) },
+      openClient: (thread, process) => {
+        const node = c.nodes[thread % c.nodes.length]!
+        return target.client({ node: node.name, address: node.address, workload: workload.name, cluster: c, process })
+      },
+      onOp: (op) => {
+        history.push(op)
+        writer.append(op)
+        reporter.op(op)
+      },
+      signal,
+    })
+    interrupted = result.aborted
+  } catch (e) {
+    failure = e
+  } finally {
+    writer.flush()
+    reporter.phase('teardown')
+    await teardown()
+    writer.close()
+  }
+  if (signal.aborted) interrupted = true
+
+  // Check what was recorded, even after an interruption: it is a valid history.
+  let results: CheckResult | undefined
+  if (failure === undefined || interrupted) {
+    reporter.phase('checking')
+    const checker = compose(workload.checkers({ concurrency: spec.concurrency, nodes, options: spec.workloadOptions }))
+    results = await checker.check(history, { concurrency: spec.concurrency, nodes })
+    runDir.writeJson('results', results)
+  }
+
+  const seconds = (Date.now() - t0) / 1000
+  testJson.finishedAt = new Date().toISOString()
+  testJson.seconds = seconds
+  if (failure !== undefined && !interrupted) testJson.error = text(failure)
+  runDir.writeJson('test', testJson)
+
+  const checkers = Object.fromEntries(
+    Object.entries((results?.checkers as Record<string, CheckResult> | undefined) ?? {}).map(([k, v]) => [
+      k,
+      { valid: v.valid, ...(v.summary === undefined ? {} : { summary: v.summary }) },
+    ]),
+  )
+  let exitCode: number
+  let summary: string
+  const valid = results ? mergeValidity([results.valid]) : 'unknown'
+  if (interrupted) {
+    exitCode = ExitCode.interrupted
+    summary = `interrupted; checked the ${history.length} ops recorded: ${results?.summary ?? 'no result'}`
+  } else if (failure !== undefined) {
+    exitCode = isDstestError(failure) ? failure.exitCode : ExitCode.environment
+    summary = isDstestError(failure) ? failure.toLine() : `harness error: ${text(failure)}`
+  } else {
+    exitCode = exitCodeFor(valid)
+    summary = results?.summary ?? ''
+  }
+  const ops = history.reduce((n, op) => (op.type === 'invoke' && op.process !== 'nemesis' ? n + 1 : n), 0)
+  const outcome: RunOutcome = { valid, exitCode, summary, runDir: runDir.path, seed, ops, seconds, checkers, results }
+  if (failure !== undefined && !interrupted) reporter.warn(summary)
+  reporter.finish(outcome)
+  return outcome
+}
+
+/**
+ * The whole test as one generator: the workload's client ops (at the spec's
+ * rate) alongside the nemesis schedule, for the time limit; then heal every
+ * fault, wait for recovery, and run the workload's final reads.
+ */
+export function testGenerator(
+  spec: TestSpec,
+  workload: Workload,
+  options: WorkloadOptions,
+  nemesisPkg: NemesisPackage,
+): GenLike {
+  const clientOps = spec.rate > 0 ? stagger(1 / spec.rate, workload.generator(options)) : workload.generator(options)
+  const main = timeLimit(spec.timeLimit, any(clients(clientOps), onNemesis(nemesisPkg.generator)))
+  const final = workload.finalGenerator?.(options)
+  return phases(
+    main,
+    onNemesis(nemesisPkg.finalGenerator),
+    ...(final ? [sleep(spec.nemesis.includes('none') ? 0 : spec.recoveryTime), clients(final)] : []),
+  )
+}
+
+async function downloadLogs(cluster: Cluster, target: Target & { logFiles(node: string): readonly string[] }, runDir: RunDir, reporter: Reporter): Promise<void> {
+  await Promise.all(
+    cluster.nodes.map(async (n) => {
+      for (const path of target.logFiles(n.name)) {
+        try {
+          await cluster.remote(n.name).download(path, runDir.nodeDir(n.name))
+        } catch (e) {
+          reporter.warn(`could not download ${path} from ${n.name}: ${text(e)}`)
+        }
+      }
+    }),
+  )
+}
+
+function checkAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw signal.reason instanceof DstestError ? signal.reason : new InterruptedError('SIGINT')
+}
+
+function text(e: unknown): string {
+  return isDstestError(e) ? e.toLine() : e instanceof Error ? e.message : String(e)
+}

@@ -1,0 +1,161 @@
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { dstest, dstestSpawn, requireBuild, tempDir } from './helpers.js'
+
+beforeAll(() => requireBuild())
+
+describe('dstest CLI: help, version, list', () => {
+  it('--help lists the commands and examples', () => {
+    const r = dstest(['--help'])
+    expect(r.code).toBe(0)
+    for (const c of ['run', 'check', 'list', 'cleanup']) expect(r.stdout).toContain(c)
+    expect(r.stdout).toContain('run --target raft-kv --nemesis partition')
+  })
+
+  it('--version prints the package version', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
+    const r = dstest(['--version'])
+    expect(r.code).toBe(0)
+    expect(r.stdout.trim()).toBe(pkg.version)
+  })
+
+  it('list shows targets with bug modes, workloads, nemeses and checkers', () => {
+    const r = dstest(['list'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/targets:\n\s+memory\s+in-process/)
+    expect(r.stdout).toContain('--bug stale-read')
+    expect(r.stdout).toMatch(/workloads:\n\s+register/)
+    expect(r.stdout).toMatch(/checkers:[\s\S]*linearizable/)
+    expect(dstest(['list', 'workloads']).stdout).not.toContain('targets:')
+  })
+})
+
+describe('dstest CLI: bad input exits 3 with one line', () => {
+  it('an unknown flag', () => {
+    const r = dstest(['run', '--target', 'memory', '--tiem-limit', '3'])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toMatch(/Unknown arguments?: tiem-limit/)
+  })
+
+  it('an unknown target names the valid ones', () => {
+    const r = dstest(['run', '--target', 'nope'])
+    expect(r.code).toBe(3)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/unknown target 'nope': choose one of: .*memory/)
+  })
+
+  it('an unknown list kind, workload, bug, nemesis and a bad value', () => {
+    expect(dstest(['list', 'gizmos']).code).toBe(3)
+    expect(dstest(['run', '--target', 'memory', '--workload', 'bank']).stderr).toMatch(/unknown workload 'bank'/)
+    expect(dstest(['run', '--target', 'memory', '--bug', 'nope']).stderr).toMatch(/unknown bug 'nope' for target memory: choose one of: stale-read/)
+    expect(dstest(['run', '--target', 'memory', '--nemesis', 'meteor']).code).toBe(3)
+    const bad = dstest(['run', '--target', 'memory', '--time-limit', '-4'])
+    expect(bad.code).toBe(3)
+    expect(bad.stderr).toMatch(/--time-limit/)
+  })
+
+  it('faults on the in-process target are refused with the fix', () => {
+    const r = dstest(['run', '--target', 'memory', '--nemesis', 'partition'])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toMatch(/memory runtime .* use --nemesis none/)
+  })
+
+  it('a malformed history names the line', () => {
+    const dir = tempDir()
+    const file = join(dir, 'history.jsonl')
+    writeFileSync(file, '{"index":0,"time":0,"type":"invoke","process":0,"f":"read","value":null}\n{oops}\n{"index":2,"time":1,"type":"ok","process":0,"f":"read","value":1}\n')
+    const r = dstest(['check', file, '--checker', 'linearizable', '--model', 'register', '--store', dir])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toMatch(/history.jsonl:2: not valid JSON/)
+  })
+
+  it('a missing history, a bare history without a checker, a missing model', () => {
+    expect(dstest(['check', '/nonexistent/h.jsonl']).code).toBe(3)
+    const dir = tempDir()
+    const file = join(dir, 'h.jsonl')
+    writeFileSync(file, '')
+    expect(dstest(['check', file]).stderr).toMatch(/needs a checker: pass --checker/)
+    expect(dstest(['check', file, '--checker', 'linearizable']).stderr).toMatch(/needs a model/)
+    expect(dstest(['check', file, '--checker', 'linearizable', '--model', 'nope']).code).toBe(3)
+  })
+
+  it('a bad config file', () => {
+    const dir = tempDir()
+    const cfg = join(dir, 'cfg.json')
+    writeFileSync(cfg, '{"target":"memory","concurrency":"lots"}')
+    const r = dstest(['run', '--config', cfg])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toMatch(/invalid config file .*concurrency/)
+  })
+})
+
+describe('dstest CLI: running the memory target', () => {
+  it('a correct run is valid (exit 0) and stores test.json, history, results, report; check agrees', () => {
+    const store = tempDir()
+    const r = dstest(['run', '--target', 'memory', '--time-limit', '2', '--seed', '7', '--store', store, '--junit', join(store, 'junit.xml')])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout.split('\n')[0]).toMatch(/seed=7/)
+    expect(r.stdout).toMatch(/verdict: VALID \(exit 0\)/)
+    const run = realpathSync(join(store, 'latest'))
+    for (const f of ['test.json', 'history.jsonl', 'results.json', 'report.html']) expect(existsSync(join(run, f))).toBe(true)
+    const test = JSON.parse(readFileSync(join(run, 'test.json'), 'utf8')) as { seed: number; spec: { target: string } }
+    expect(test.seed).toBe(7)
+    const results = JSON.parse(readFileSync(join(run, 'results.json'), 'utf8')) as { valid: unknown; checkers: Record<string, { valid: unknown }> }
+    expect(results.valid).toBe(true)
+    expect(results.checkers['linearizable']?.valid).toBe(true)
+    const lines = readFileSync(join(run, 'history.jsonl'), 'utf8').trim().split('\n')
+    expect(lines.length).toBeGreaterThan(100)
+    const junit = readFileSync(join(store, 'junit.xml'), 'utf8')
+    expect(junit).toMatch(/<testcase [^>]*name="linearizable"/)
+    expect(junit).toContain('<property name="seed" value="7"/>')
+
+    const again = dstest(['check', join(store, 'latest')])
+    expect(again.code).toBe(0)
+    expect(again.stdout).toMatch(/linearizable: VALID/)
+  })
+
+  it('the stale-read bug is caught (exit 1), and re-checking agrees', () => {
+    const store = tempDir()
+    const r = dstest(['run', '--target', 'memory', '--bug', 'stale-read', '--time-limit', '3', '--seed', '3', '--store', store])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/linearizable: INVALID/)
+    expect(r.stdout).toMatch(/verdict: INVALID \(exit 1\)/)
+    const again = dstest(['check', join(store, 'latest'), '--json'])
+    expect(again.code).toBe(1)
+    expect((JSON.parse(again.stdout) as { valid: unknown }).valid).toBe(false)
+  })
+
+  it('--test-count runs several seeds and summarises; --reporter json prints JSON lines', () => {
+    const store = tempDir()
+    const r = dstest(['run', '--target', 'memory', '--time-limit', '1', '--test-count', '2', '--seed', '10', '--store', store, '--reporter', 'json'])
+    expect(r.code).toBe(0)
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; seed?: number; runs?: unknown[] })
+    expect(events.filter((e) => e.event === 'start').map((e) => e.seed)).toEqual([10, 11])
+    expect(events.at(-1)?.event).toBe('summary')
+  })
+
+  it('Ctrl-C stops the run, checks what was recorded and exits 130', async () => {
+    const store = tempDir()
+    const child = dstestSpawn(['run', '--target', 'memory', '--time-limit', '60', '--store', store])
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (out.includes('running')) {
+          clearInterval(poll)
+          setTimeout(resolve, 700)
+        }
+      }, 50)
+    })
+    child.kill('SIGINT')
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
+    expect(code).toBe(130)
+    const run = realpathSync(join(store, 'latest'))
+    const lines = readFileSync(join(run, 'history.jsonl'), 'utf8').trim().split('\n')
+    expect(lines.length).toBeGreaterThan(10)
+    expect((JSON.parse(readFileSync(join(run, 'results.json'), 'utf8')) as { valid: unknown }).valid).toBe(true)
+    expect(dstest(['check', run]).code).toBe(0)
+  })
+})

@@ -1,0 +1,79 @@
+/**
+ * The register workload: reads, writes and compare-and-sets on independent keys,
+ * checked for linearizability per key with the cas-register model.
+ *
+ * Groups of `threadsPerKey` client threads work one key each for `opsPerKey`
+ * operations, then move on to a fresh key, so every key's history stays small
+ * enough to check exactly (as Jepsen's independent register tests do). Written
+ * values are unique per key (1, 2, 3, ...), so a read names the write it saw.
+ *
+ *   value of read   [key, null]  → ok [key, v]
+ *   value of write  [key, v]
+ *   value of cas    [key, [from, to]]   ok: it swapped; fail: the value was not `from`
+ */
+import type { GenLike } from '../core/generator/types.js'
+import { independentConcurrent, limit } from '../core/generator/index.js'
+import { linearizable } from '../checkers/linearizable.js'
+import { stats } from '../checkers/stats.js'
+import { defineWorkload, type WorkloadOptions } from './workload.js'
+
+export interface RegisterOptions {
+  /** Share of reads, writes and cas (normalised). Default 2 : 1 : 1. */
+  mix: { read: number; write: number; cas: number }
+  /** Operations on one key before its threads move to a fresh key. */
+  opsPerKey: number
+  /** Threads working one key at a time (capped at the concurrency). */
+  threadsPerKey: number
+  /** Consistency model to check: 'linearizable' (default) or 'sequential'. */
+  consistency: 'linearizable' | 'sequential'
+}
+
+export function registerOptions(o: WorkloadOptions): RegisterOptions {
+  const raw = o.options as Partial<RegisterOptions>
+  const mix = { read: 2, write: 1, cas: 1, ...(raw.mix ?? {}) }
+  const total = mix.read + mix.write + mix.cas
+  if (!(total > 0) || [mix.read, mix.write, mix.cas].some((x) => !(x >= 0))) {
+    throw new TypeError(`register workload: mix must be non-negative numbers, got ${JSON.stringify(raw.mix)}`)
+  }
+  return {
+    mix: { read: mix.read / total, write: mix.write / total, cas: mix.cas / total },
+    opsPerKey: raw.opsPerKey ?? 200,
+    threadsPerKey: Math.max(1, Math.min(o.concurrency, raw.threadsPerKey ?? Math.min(5, o.concurrency))),
+    consistency: raw.consistency ?? 'linearizable',
+  }
+}
+
+/** One key's operations: unique written values, cas from a value that may or may not be current. */
+export function keyOps(opts: RegisterOptions): GenLike {
+  let next = 1
+  return limit(opts.opsPerKey, (ctx) => {
+    const r = ctx.random.float()
+    if (r < opts.mix.read) return { f: 'read', value: null }
+    if (r < opts.mix.read + opts.mix.write) return { f: 'write', value: next++ }
+    // From: one of the last few values written (often the current one, so many
+    // cas succeed), or now and then the initial nil.
+    const from = next === 1 || ctx.random.bool(0.05) ? null : Math.max(1, next - 1 - ctx.random.int(3))
+    return { f: 'cas', value: [from, next++] }
+  })
+}
+
+export const registerWorkload = defineWorkload({
+  name: 'register',
+  description: 'read / write / cas on independent keys; linearizability per key (cas-register model)',
+  operations: ['read', 'write', 'cas'],
+  generator(o: WorkloadOptions) {
+    const opts = registerOptions(o)
+    return independentConcurrent((i: number) => i, opts.threadsPerKey, () => keyOps(opts))
+  },
+  checkers(o: WorkloadOptions) {
+    const opts = registerOptions(o)
+    return {
+      [opts.consistency === 'sequential' ? 'sequential' : 'linearizable']: linearizable({
+        model: 'cas-register',
+        independent: true,
+        consistency: opts.consistency,
+      }),
+      stats: stats(),
+    }
+  },
+})
