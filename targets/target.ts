@@ -19,6 +19,7 @@
  */
 import type { Client } from '../core/client.js'
 import type { Cluster } from '../control/remote.js'
+import type { ImageLayer } from '../control/docker/image.js'
 
 export interface TargetOptions {
   /** `--bug NAME`: a deliberate bug mode, or undefined for the correct system. */
@@ -81,3 +82,9 @@ export function defineTarget<T extends Target>(target: T): T {
   }
   return target
 }
+
+/** A target that runs in the Docker runtime from its own image layer (on dstest's base image). */
+export interface HasImage {
+  imageLayer(): ImageLayer
+}
+export const hasImage = (t: Target): t is Target & HasImage => typeof (t as Partial<HasImage>).imageLayer === 'function'
