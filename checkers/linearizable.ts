@@ -4,27 +4,33 @@
  * of ok / fail / info, and checks them against a model.
  *
  * With `independent`, each op's value is `[key, v]` (the independent-keys
- * generators): every key is its own object and is checked on its own
- * (P-compositionality), so a 60-second test with thousands of keys stays cheap.
+ * generators): the key goes to the model, which checks every key on its own
+ * (P-compositionality), so a long test with many keys stays cheap.
+ *
+ * Operation ids are history indexes, so a failure names ops of the history.
  */
 import type { Op } from '../core/op.js'
 import type { CheckResult, Checker } from './checker.js'
 import {
   checkOperations,
   createModel,
+  explain,
   isModelName,
   modelNames,
   operationsFromJepsen,
   type CheckResult as LinResult,
   type Consistency,
   type JepsenRecord,
+  type ModelSpec,
+  type Operation,
+  type OpInput,
 } from './linearizability/index.js'
 import { UnknownNameError } from '../core/errors.js'
 
 export interface LinearizableOptions {
   model: string
   consistency?: Consistency
-  /** Values are `[key, v]`; check each key as its own object. */
+  /** Values are `[key, v]`: each key is its own object. */
   independent?: boolean
   /** Initial value of each object (default null). */
   initial?: unknown
@@ -34,99 +40,86 @@ export interface LinearizableOptions {
   workers?: number
 }
 
-export interface KeyFailure {
-  key: unknown
-  verdict: 'illegal' | 'unknown'
-  reason?: string
-  /** The linearizability library's result for that key (verbose: the partial linearization and where it got stuck). */
-  detail: LinResult
+/** What results.json keeps of a linearizability check (enough to redraw the failure). */
+export interface LinearizableResult extends CheckResult {
+  model: string
+  modelSpec: ModelSpec
+  consistency: Consistency
+  independent: boolean
+  nilReadIsUnknown: boolean
+  ops: number
+  partitions: number
+  /** The key of the failing partition, with `independent`. */
+  failedKey?: unknown
+  /** The library's result, trimmed to the failing partition. */
+  detail?: LinResult
+  /** Plain-language account of the failure. */
+  explanation?: string
 }
 
-/** Groups client ops by key; values become the inner `v`. Nemesis ops are dropped. */
-export function splitByKey(history: readonly Op[]): Map<string, { key: unknown; records: JepsenRecord[] }> {
-  const out = new Map<string, { key: unknown; records: JepsenRecord[] }>()
-  const openKey = new Map<number, string>()
-  for (const op of history) {
-    if (typeof op.process !== 'number') continue
-    let k: string | undefined
-    let key: unknown
-    let v: unknown
-    if (op.type === 'invoke') {
-      if (!Array.isArray(op.value) || op.value.length !== 2) continue
-      ;[key, v] = op.value as [unknown, unknown]
-      k = JSON.stringify(key)
-      openKey.set(op.process, k)
-    } else {
-      k = openKey.get(op.process)
-      if (k === undefined) continue
-      openKey.delete(op.process)
-      key = JSON.parse(k)
-      v = Array.isArray(op.value) && op.value.length === 2 ? op.value[1] : null
+/** One record per history op (positions = Op.index); nemesis ops are skipped by the library. */
+export function toOperations(history: readonly Op[], independent: boolean, nilReadIsUnknown: boolean): Operation<OpInput, unknown>[] {
+  const records: JepsenRecord[] = history.map((op) => {
+    if (independent && Array.isArray(op.value) && op.value.length === 2) {
+      return { process: op.process, type: op.type, f: op.f, key: op.value[0], value: op.value[1] }
     }
-    let group = out.get(k)
-    if (!group) out.set(k, (group = { key, records: [] }))
-    group.records.push({ process: op.process, type: op.type, f: op.f, value: v })
-  }
-  return out
-}
-
-function clientRecords(history: readonly Op[]): JepsenRecord[] {
-  const out: JepsenRecord[] = []
-  for (const op of history) if (typeof op.process === 'number') out.push({ process: op.process, type: op.type, f: op.f, value: op.value })
-  return out
+    return { process: op.process, type: op.type, f: op.f, value: op.value }
+  })
+  return operationsFromJepsen(records, { nilReadIsUnknown })
 }
 
 export function linearizable(options: LinearizableOptions): Checker {
   if (!isModelName(options.model)) throw new UnknownNameError('linearizability model', options.model, modelNames)
   const consistency = options.consistency ?? 'linearizable'
+  const independent = options.independent ?? false
+  const nilReadIsUnknown = options.nilReadIsUnknown ?? false
+  const modelSpec: ModelSpec = { name: options.model, options: options.initial === undefined ? {} : { initial: options.initial } }
   return {
     name: consistency === 'sequential' ? 'sequential' : 'linearizable',
-    async check(history): Promise<CheckResult> {
-      const spec = { name: options.model, options: options.initial === undefined ? {} : { initial: options.initial } }
-      const model = createModel(spec)
-      const groups = options.independent
-        ? [...splitByKey(history).values()]
-        : [{ key: null as unknown, records: clientRecords(history) }]
-      const deadline = options.timeLimitSeconds === undefined ? undefined : Date.now() + options.timeLimitSeconds * 1000
-      const failures: KeyFailure[] = []
-      let ops = 0
-      let unknown = 0
-      for (const group of groups) {
-        const operations = operationsFromJepsen(group.records, { nilReadIsUnknown: options.nilReadIsUnknown ?? false })
-        ops += operations.length
-        const timeoutMs = deadline === undefined ? undefined : Math.max(1, deadline - Date.now())
-        const result = await checkOperations(model, operations, {
-          consistency,
-          verbose: true,
-          ...(timeoutMs === undefined ? {} : { timeoutMs }),
-          ...(options.workers === undefined ? {} : { workers: options.workers }),
-        })
-        if (result.result === 'illegal') failures.push({ key: group.key, verdict: 'illegal', detail: result })
-        else if (result.result === 'unknown') {
-          unknown++
-          failures.push({ key: group.key, verdict: 'unknown', ...(result.reason ? { reason: result.reason } : {}), detail: result })
-        }
-      }
-      const illegal = failures.filter((f) => f.verdict === 'illegal')
-      const valid = illegal.length > 0 ? false : unknown > 0 ? 'unknown' : true
-      const what = options.independent ? `${groups.length} key(s)` : 'the history'
+    async check(history): Promise<LinearizableResult> {
+      // Sequential consistency does not compose over keys: use the whole-store model.
+      const name = consistency === 'sequential' && options.model === 'kv' ? 'kv-unpartitioned' : options.model
+      const model = createModel({ ...modelSpec, name })
+      const operations = toOperations(history, independent, nilReadIsUnknown)
+      const result = await checkOperations(model, operations, {
+        consistency,
+        verbose: true,
+        ...(options.timeLimitSeconds === undefined ? {} : { timeoutMs: options.timeLimitSeconds * 1000 }),
+        ...(options.workers === undefined ? {} : { workers: options.workers }),
+      })
+      const valid = result.result === 'ok' ? true : result.result === 'illegal' ? false : 'unknown'
+      const parts = result.partitions?.length ?? 1
+      const failed = result.partitions?.find((p) => p.index === result.failedPartition)
+      const firstOp = failed?.opIds[0]
+      const failedKey = independent && firstOp !== undefined ? (history[firstOp]?.value as unknown[] | undefined)?.[0] : undefined
       const word = consistency === 'sequential' ? 'sequentially consistent' : 'linearizable'
-      const summary =
-        valid === true
-          ? `${what} ${word} (${ops} ops, model ${options.model})`
-          : valid === false
-            ? `not ${word}: ${illegal.length} of ${groups.length} key(s) have no valid order${options.independent ? ` (first: key ${JSON.stringify(illegal[0]!.key)})` : ''}`
-            : `could not decide ${unknown} key(s): ${failures[0]?.reason ?? 'search limit'}`
-      return {
+      const what = independent ? `${parts} key(s)` : 'the history'
+      let summary: string
+      if (valid === true) summary = `${what} ${word} (${operations.length} ops, model ${options.model})`
+      else if (valid === false) summary = `not ${word}${independent ? `: key ${JSON.stringify(failedKey)} has no valid order` : ''} (model ${options.model})`
+      else summary = `could not decide: ${result.reason ?? 'search limit reached'}`
+      const out: LinearizableResult = {
         valid,
         summary,
         model: options.model,
+        modelSpec: { ...modelSpec, name },
         consistency,
-        keys: groups.length,
-        ops,
-        // Keep results.json small: the details of the first few bad keys.
-        failures: failures.slice(0, 5).map((f) => ({ key: f.key, verdict: f.verdict, reason: f.reason, detail: f.detail })),
+        independent,
+        nilReadIsUnknown,
+        ops: operations.length,
+        partitions: parts,
       }
+      if (failedKey !== undefined) out.failedKey = failedKey
+      if (valid !== true) {
+        // Keep the failing (or undecided) partitions only: results.json stays small.
+        const keep = result.partitions?.filter((p) => p.result === 'illegal' || p.result === 'unknown').slice(0, 3)
+        out.detail = { ...result, ...(keep ? { partitions: keep } : {}) }
+      }
+      if (valid === false) {
+        const e = explain(result, model, operations)
+        if (e) out.explanation = e.text
+      }
+      return out
     },
   }
 }

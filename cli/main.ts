@@ -58,6 +58,14 @@ export async function main(argv: string[]): Promise<number> {
 
 class ParseFailed extends Error {}
 
+// Output piped into `head` or a closed pager: stop quietly, as other CLI tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+    throw e
+  })
+}
+
 main(hideBin(process.argv)).then(
   (code) => {
     process.exitCode = code

@@ -234,20 +234,15 @@ export async function runGenerator(options: RunnerOptions): Promise<RunnerResult
         await sleepUntil(PENDING_POLL_MS)
         continue
       }
-      // The op is decided: commit to it. Completions that arrive while it waits for
-      // its time go to the generator that follows it. (Asking again would redraw
-      // random choices at timing-dependent moments, and the same seed would no
-      // longer give the same decisions.)
-      gen = step.gen
-      while (now() < op.time && !signal?.aborted) {
-        // Timers may fire a little early against the monotonic clock: loop until due.
+      // Not due yet: wait for its time, unless a completion arrives first. Then ask
+      // again, because a freed thread may now have sooner work (e.g. the generator
+      // offered the nemesis's next fault only because every client was busy).
+      if (op.time > now()) {
         await sleepUntil(Math.max(0.05, (op.time - now()) / 1e6))
-        drain()
+        // Timers may fire a little early against the monotonic clock: re-check.
+        continue
       }
-      if (signal?.aborted) {
-        aborted = true
-        break
-      }
+      gen = step.gen
       busy.add(thread)
       freeCache = undefined
       const invocation: Invocation = { ...op, time: now() }

@@ -36,6 +36,8 @@ export const TestSpecSchema = z
     opTimeout: z.number().positive().max(600).default(5),
     nemesisInterval: z.number().positive().max(3600).default(10),
     nemesisTargets: z.enum(NemesisTargets).optional(),
+    /** Partition topology (default: drawn from several each time). */
+    partition: z.string().min(1).optional(),
     /** Seconds to wait after healing, before the final reads. */
     recoveryTime: z.number().min(0).max(600).default(5),
     /** How often the line reporter prints (seconds). */

@@ -15,8 +15,12 @@ export interface LatencyPoint {
 
 export interface FaultWindow {
   label: string
+  /** Seconds since the start. */
   start: number
   end: number
+  /** The same window as history indexes (for views whose axis is history order). */
+  startIndex: number
+  endIndex: number
 }
 
 export interface LatencyStats {
@@ -55,9 +59,9 @@ export function latencyStats(points: readonly LatencyPoint[], type: 'ok' | 'all'
 export function faultWindows(history: readonly Op[]): FaultWindow[] {
   const closers: Record<string, string> = { start: 'kill', resume: 'pause', 'reset-clock': 'clock', restart: 'kill' }
   const openers: Record<string, string> = { kill: 'kill', pause: 'pause', 'bump-clock': 'clock', 'strobe-clock': 'clock' }
-  const open = new Map<string, number>()
+  const open = new Map<string, Op>()
   const out: FaultWindow[] = []
-  const end = (history[history.length - 1]?.time ?? 0) / 1e9
+  const last = history[history.length - 1]
   for (const op of history) {
     if (op.process !== 'nemesis' || op.type === 'invoke') continue
     const m = /^(start|stop)-(.+)$/.exec(op.f)
@@ -70,13 +74,16 @@ export function faultWindows(history: readonly Op[]): FaultWindow[] {
       opens = openers[op.f]
       closes = closers[op.f]
     }
-    if (opens && !open.has(opens)) open.set(opens, op.time / 1e9)
-    if (closes && open.has(closes)) {
-      out.push({ label: closes, start: open.get(closes)!, end: op.time / 1e9 })
+    if (opens && !open.has(opens)) open.set(opens, op)
+    const from = closes ? open.get(closes) : undefined
+    if (closes && from) {
+      out.push({ label: closes, start: from.time / 1e9, end: op.time / 1e9, startIndex: from.index, endIndex: op.index })
       open.delete(closes)
     }
   }
-  for (const [label, start] of open) out.push({ label, start, end })
+  for (const [label, from] of open) {
+    out.push({ label, start: from.time / 1e9, end: (last?.time ?? 0) / 1e9, startIndex: from.index, endIndex: last?.index ?? from.index })
+  }
   return out.sort((a, b) => a.start - b.start)
 }
 

@@ -19,6 +19,8 @@ export interface CheckRequest {
   workload?: string | undefined
   store: string
   timeLimitSeconds?: number | undefined
+  /** Values are [key, v]: check each key on its own. */
+  independent?: boolean | undefined
 }
 
 export interface CheckOutcome {
@@ -39,6 +41,7 @@ export async function checkPath(path: string, req: CheckRequest): Promise<CheckO
   let history: Op[]
   let warnings: string[]
   let test: Record<string, unknown> = {}
+  let format = 'jsonl'
   if (statSync(path).isDirectory()) {
     runDir = openRunDir(path)
     ;({ history, warnings } = await readHistoryJsonl(runDir.file('history')))
@@ -47,7 +50,7 @@ export async function checkPath(path: string, req: CheckRequest): Promise<CheckO
     if (!req.checker && !req.workload) {
       throw new UsageError(`a bare history file needs a checker`, 'pass --checker NAME (see `dstest list checkers`) or --workload NAME')
     }
-    ;({ history, warnings } = await loadHistoryFile(path))
+    ;({ history, warnings, format } = await loadHistoryFile(path))
     runDir = createRunDir(req.store, `check-${basename(path).replace(/[^A-Za-z0-9._-]/g, '_')}`)
     const writer = new HistoryWriter(runDir.file('history'))
     for (const op of history) writer.append(op)
@@ -57,7 +60,7 @@ export async function checkPath(path: string, req: CheckRequest): Promise<CheckO
   }
 
   const spec = (test.spec ?? {}) as Record<string, unknown>
-  const checkers = await chooseCheckers(req, spec)
+  const checkers = await chooseCheckers(req, spec, format)
   const concurrency = typeof spec.concurrency === 'number' ? spec.concurrency : 1
   const nodes = Array.isArray(test.nodes) ? (test.nodes as { name: string }[]).map((n) => n.name) : []
   const results = await compose(checkers).check(history, { concurrency, nodes })
@@ -74,9 +77,17 @@ export async function checkPath(path: string, req: CheckRequest): Promise<CheckO
   }
 }
 
-async function chooseCheckers(req: CheckRequest, spec: Record<string, unknown>): Promise<Record<string, Checker>> {
+async function chooseCheckers(req: CheckRequest, spec: Record<string, unknown>, format: string): Promise<Record<string, Checker>> {
   if (req.checker) {
-    return { [req.checker]: namedChecker(req.checker, { model: req.model, consistency: req.consistency, timeLimitSeconds: req.timeLimitSeconds }) }
+    const options = {
+      model: req.model,
+      consistency: req.consistency,
+      timeLimitSeconds: req.timeLimitSeconds,
+      independent: req.independent,
+      // Jepsen and Knossos histories write a read that returned nothing usable as nil.
+      nilReadIsUnknown: format === 'edn' || format === 'json',
+    }
+    return { [req.checker]: namedChecker(req.checker, options) }
   }
   let workloadName = req.workload ?? (spec.workload as string | undefined)
   if (!workloadName && typeof spec.target === 'string') {

@@ -1,44 +1,84 @@
 /**
- * `--nemesis` names → a nemesis package for the run. 'none' is built in; the
- * fault kinds (partition, packet, clock, kill, pause) come from nemesis/.
+ * `--nemesis` names → a nemesis package for the run (nemesis/ does the work),
+ * and the dry-run plan. The nemesis draws from its own random stream derived
+ * from the seed, so `--dry-run` prints exactly the schedule the run will use.
  */
 import type { Cluster } from '../control/remote.js'
-import { DstestError, UsageError } from '../core/errors.js'
-import type { Random } from '../core/random.js'
+import { UsageError } from '../core/errors.js'
+import { Random } from '../core/random.js'
 import type { TestSpec } from '../core/spec.js'
+import {
+  buildNemesis,
+  formatPlannedOp,
+  nemeses,
+  parseNemesisKinds,
+  planSchedule,
+  TOPOLOGIES,
+  type BuildOptions,
+  type Topology,
+} from '../nemesis/index.js'
 import { noopNemesis, type NemesisPackage } from '../nemesis/nemesis.js'
-import type { Target } from '../targets/target.js'
+import { canKill, canPause, hasPrimaries, type Target } from '../targets/target.js'
 
-export const FAULT_KINDS = ['partition', 'packet', 'clock', 'kill', 'pause'] as const
+/** The nemesis's random stream for a seed: independent of the clients' stream. */
+export function nemesisRandom(seed: number): Random {
+  return new Random((seed ^ 0x6e656d69) >>> 0)
+}
 
 export function isNoNemesis(spec: TestSpec): boolean {
-  return spec.nemesis.length === 0 || (spec.nemesis.length === 1 && spec.nemesis[0] === 'none')
+  return parseNemesisKinds(spec.nemesis).length === 0
 }
 
+function scheduleOptions(spec: TestSpec): BuildOptions {
+  const options: BuildOptions = { interval: spec.nemesisInterval }
+  if (spec.nemesisTargets) options.targets = spec.nemesisTargets
+  if (spec.partition) {
+    if (!(TOPOLOGIES as readonly string[]).includes(spec.partition)) {
+      throw new UsageError(`unknown partition topology '${spec.partition}'`, `choose one of: ${TOPOLOGIES.join(', ')}`)
+    }
+    options.partition = spec.partition as Topology
+  }
+  return options
+}
+
+/** Checks names and that the runtime can fault at all; throws exit-3 errors before anything starts. */
 export function validateNemesis(spec: TestSpec, runtime: string): void {
-  if (isNoNemesis(spec)) return
-  for (const k of spec.nemesis) {
-    if (!(FAULT_KINDS as readonly string[]).includes(k)) {
-      throw new DstestError('E_UNKNOWN_NAME', `unknown nemesis '${k}'`, { fix: `choose from: none, ${FAULT_KINDS.join(', ')} (comma-separated)` })
+  const kinds = parseNemesisKinds(spec.nemesis)
+  scheduleOptions(spec)
+  if (kinds.length > 0 && runtime === 'memory') {
+    throw new UsageError(
+      'the memory runtime runs the target in-process, so it has no network, clocks or processes to fault',
+      'use --nemesis none, or a Docker target such as --target raft-kv',
+    )
+  }
+}
+
+export async function buildNemesisPackage(spec: TestSpec, cluster: Cluster, seed: number, target: Target): Promise<NemesisPackage> {
+  const kinds = parseNemesisKinds(spec.nemesis)
+  if (kinds.length === 0) return { nemesis: noopNemesis(), generator: null, finalGenerator: null, description: 'no faults' }
+  const options = scheduleOptions(spec)
+  if (canKill(target) || canPause(target)) {
+    options.target = {
+      ...(canKill(target) ? { kill: (c: Cluster, n: string) => target.kill(c, n), start: (c: Cluster, n: string) => target.start(c, n) } : {}),
+      ...(canPause(target) ? { pause: (c: Cluster, n: string) => target.pause(c, n), resume: (c: Cluster, n: string) => target.resume(c, n) } : {}),
     }
   }
-  if (runtime === 'memory') {
-    throw new UsageError('the memory runtime runs the target in-process, so it has no network, clocks or processes to fault', 'use --nemesis none, or a Docker target such as --target raft-kv')
-  }
-}
-
-export async function buildNemesisPackage(spec: TestSpec, _cluster: Cluster, _random: Random, _target: Target): Promise<NemesisPackage> {
-  if (isNoNemesis(spec)) {
-    return { nemesis: noopNemesis(), generator: null, finalGenerator: null, description: 'no faults' }
-  }
-  throw new DstestError('E_UNSUPPORTED', `nemesis ${spec.nemesis.join(',')} is not wired in this build`, { fix: 'use --nemesis none' })
+  return buildNemesis(kinds, options, {
+    cluster,
+    random: nemesisRandom(seed),
+    ...(hasPrimaries(target) ? { primaries: () => target.primaries(cluster) } : {}),
+  })
 }
 
 export function planFor(spec: TestSpec, seed: number): string {
-  if (isNoNemesis(spec)) return `seed ${seed}: no faults planned (--nemesis none)\n`
-  throw new DstestError('E_UNSUPPORTED', 'dry-run planning is not wired in this build', { fix: 'use --nemesis none' })
+  const kinds = parseNemesisKinds(spec.nemesis)
+  const nodes = Array.from({ length: spec.nodes }, (_, i) => `n${i + 1}`)
+  const header = `seed ${seed}: nemesis ${kinds.length ? kinds.join(',') : 'none'} on ${nodes.join(' ')}, every ~${spec.nemesisInterval}s for ${spec.timeLimit}s`
+  if (kinds.length === 0) return `${header}\nno faults planned\n`
+  const plan = planSchedule(kinds, scheduleOptions(spec), { random: nemesisRandom(seed), timeLimitSeconds: spec.timeLimit, nodes })
+  return [header, ...plan.map(formatPlannedOp), `then heal: ${kinds.map((k) => `stop ${k}`).join(', ')}`].join('\n') + '\n'
 }
 
 export function listNemeses(): { name: string; description: string }[] {
-  return [{ name: 'none', description: 'no faults' }]
+  return Object.entries(nemeses).map(([name, n]) => ({ name, description: n.description }))
 }

@@ -10,6 +10,7 @@ import { DstestError, UnknownNameError } from '../core/errors.js'
 import type { Target } from '../targets/target.js'
 import type { Workload } from '../workloads/workload.js'
 import { memoryTarget } from '../targets/memory/index.js'
+import { raftKvTarget } from '../targets/raft-kv/index.js'
 import { registerWorkload } from '../workloads/register.js'
 
 export interface Described {
@@ -18,6 +19,7 @@ export interface Described {
 }
 
 const targets: Record<string, Target> = {
+  'raft-kv': raftKvTarget,
   memory: memoryTarget,
 }
 

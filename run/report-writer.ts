@@ -5,22 +5,14 @@ import { RunDir } from '../core/store.js'
 import type { CheckResult } from '../checkers/checker.js'
 import { renderReport } from '../report/html.js'
 import type { Op } from '../core/op.js'
-
-export type SectionMaker = (history: readonly Op[], results: CheckResult | undefined) => { title: string; html: string }[]
-
-const sectionMakers: SectionMaker[] = []
-
-/** Checkers with views of their own (e.g. linearizability) add a section here. */
-export function addReportSection(maker: SectionMaker): void {
-  sectionMakers.push(maker)
-}
+import { linearizabilitySections } from './report-sections.js'
 
 export async function writeReport(runPath: string, history?: readonly Op[]): Promise<string> {
   const dir = new RunDir(runPath)
   const test = dir.readJson<Record<string, unknown>>('test') ?? {}
   const results = dir.readJson<CheckResult>('results')
   const ops = history ?? (await readHistoryJsonl(dir.file('history'))).history
-  const sections = sectionMakers.flatMap((m) => m(ops, results))
+  const sections = linearizabilitySections(runPath, ops, results)
   const html = renderReport({ test, history: ops, results, sections })
   const path = dir.file('report')
   writeFileSync(path, html)

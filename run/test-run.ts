@@ -17,7 +17,7 @@ import { Random } from '../core/random.js'
 import { runGenerator } from '../core/runner.js'
 import type { TestSpec } from '../core/spec.js'
 import { createRunDir, type RunDir } from '../core/store.js'
-import { hasLogFiles, type Target } from '../targets/target.js'
+import { hasLogFiles, hasPrimaries, type Target } from '../targets/target.js'
 import type { Workload, WorkloadOptions } from '../workloads/workload.js'
 import type { NemesisPackage } from '../nemesis/nemesis.js'
 import type { Reporter, RunSummary } from '../cli/reporters/reporter.js'
@@ -27,8 +27,8 @@ export interface RunDeps {
   target: Target
   workload: Workload
   runtime: Runtime
-  /** Builds the nemesis once the cluster exists. */
-  nemesis: (cluster: Cluster, random: Random) => Promise<NemesisPackage>
+  /** Builds the nemesis once the cluster exists (it derives its own random stream from the seed). */
+  nemesis: (cluster: Cluster, seed: number) => Promise<NemesisPackage>
   reporter: Reporter
   signal: AbortSignal
 }
@@ -114,8 +114,13 @@ export async function runTest(spec: TestSpec, seed: number, deps: RunDeps, run =
     targetStarted = true
     await target.setup(cluster, { bug: spec.bug, options: spec.targetOptions })
     checkAborted(signal)
-    nemesisPkg = await deps.nemesis(cluster, random.fork())
-    await nemesisPkg.nemesis.setup?.({ cluster, random: random.fork() })
+    nemesisPkg = await deps.nemesis(cluster, seed)
+    const c0 = cluster
+    await nemesisPkg.nemesis.setup?.({
+      cluster: c0,
+      random: random.fork(),
+      ...(hasPrimaries(target) ? { primaries: () => target.primaries(c0) } : {}),
+    })
 
     const workloadOptions: WorkloadOptions = { concurrency: spec.concurrency, nodes, options: spec.workloadOptions }
     const generator = testGenerator(spec, workload, workloadOptions, nemesisPkg)
@@ -207,7 +212,7 @@ export function testGenerator(
   return phases(
     main,
     onNemesis(nemesisPkg.finalGenerator),
-    ...(final ? [sleep(spec.nemesis.includes('none') ? 0 : spec.recoveryTime), clients(final)] : []),
+    ...(final ? [sleep(nemesisPkg.generator === null ? 0 : spec.recoveryTime), clients(final)] : []),
   )
 }
 

@@ -17,6 +17,7 @@ interface CheckArgs {
   store?: string
   'time-limit'?: number
   json?: boolean
+  independent?: boolean
 }
 
 export function checkCommand(setExit: (code: number) => void): CommandModule<object, CheckArgs> {
@@ -34,6 +35,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
           store: { type: 'string', describe: 'where results of a bare history file go  [default: store]' },
           'time-limit': { type: 'number', describe: 'seconds before a checker gives up with unknown' },
           json: { type: 'boolean', describe: 'print the results as JSON' },
+          independent: { type: 'boolean', describe: 'values are [key, v] (independent keys): check each key on its own' },
         }),
     handler: async (argv) => {
       const outcome = await checkPath(argv.path, {
@@ -43,6 +45,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
         workload: argv.workload,
         store: argv.store ?? 'store',
         timeLimitSeconds: argv['time-limit'],
+        independent: argv.independent,
       })
       if (argv.json) process.stdout.write(JSON.stringify(outcome.results, null, 2) + '\n')
       else {

@@ -12,6 +12,7 @@ import { junitXml } from '../reporters/junit.js'
 import { makeReporter } from '../reporters/index.js'
 import { runOptions, specKeys } from './run-options.js'
 import { writeReport } from '../../run/report-writer.js'
+import { hasImage } from '../../targets/target.js'
 
 type Args = Record<string, unknown>
 
@@ -56,7 +57,7 @@ async function run(argv: Args): Promise<number> {
     return ExitCode.valid
   }
 
-  const runtime = await resolveRuntime(runtimeName)
+  const runtime = await resolveRuntime(runtimeName, { layer: hasImage(target) ? target.imageLayer() : undefined })
   const reporter = makeReporter(spec)
   const controller = new AbortController()
   let signals = 0
@@ -86,7 +87,7 @@ async function run(argv: Args): Promise<number> {
           runtime,
           reporter,
           signal: controller.signal,
-          nemesis: (cluster, random) => buildNemesisPackage(spec, cluster, random, target),
+          nemesis: (cluster, seed) => buildNemesisPackage(spec, cluster, seed, target),
         },
         i + 1,
       )

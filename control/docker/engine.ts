@@ -8,7 +8,8 @@ import Dockerode from 'dockerode'
 import type { Readable } from 'node:stream'
 import { EnvironmentError } from '../../core/errors.js'
 
-export const DEFAULT_SOCKET = '/var/run/docker.sock'
+/** The engine's socket: DOCKER_HOST=unix:///path when set (as the docker CLI does), else the usual one. */
+export const DEFAULT_SOCKET = process.env.DOCKER_HOST?.startsWith('unix://') ? process.env.DOCKER_HOST.slice('unix://'.length) : '/var/run/docker.sock'
 /** Every container, network and image dstest creates carries this label. */
 export const RUN_LABEL = 'dstest.run'
 export const NODE_LABEL = 'dstest.node'
@@ -376,7 +377,10 @@ export class Engine {
       }
     }
     if (spec.detach) {
-      await this.call(`exec in ${containerId}`, () => exec.start({ Detach: true }))
+      // The engine answers a detached start with an empty body; read it to the end,
+      // or its socket stays open and keeps the process alive.
+      const res = (await this.call(`exec in ${containerId}`, () => exec.start({ Detach: true }))) as unknown
+      if (res && typeof (res as NodeJS.ReadableStream).on === 'function') await drain(res as NodeJS.ReadableStream)
       return { done: Promise.resolve({ exitCode: -1, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) }), abort }
     }
     const stream = await this.call(`exec in ${containerId}`, () =>

@@ -9,7 +9,10 @@
  * Plain values are generators too (see `toGenerator` in ./core.ts):
  * - an `OpTemplate` object yields that operation once;
  * - a function `(ctx) => OpTemplate | GenLike | null` is called each time an
- *   operation is wanted and runs until it returns null;
+ *   operation is wanted and runs until it returns null. It may be called again
+ *   for the same operation (the runner asks again when a completion arrives
+ *   before a future op is due), so draw from `ctx.random` rather than keeping
+ *   counters that must not skip;
  * - an array runs its elements one after another;
  * - null / undefined is the empty generator.
  */

@@ -5,7 +5,8 @@
  * reports a malformed line with its line number; a torn last line (the writer
  * died mid-line) is dropped with a warning.
  */
-import { closeSync, createReadStream, fsyncSync, openSync, writeSync } from 'node:fs'
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
 import { HistoryError } from '../errors.js'
 import { isOpType, type Op } from '../op.js'
 
@@ -70,6 +71,8 @@ export class HistoryWriter {
   }
 }
 
+const READ_BLOCK = 4 << 20
+
 export interface ReadHistoryResult {
   history: Op[]
   warnings: string[]
@@ -98,7 +101,8 @@ export async function readHistoryJsonl(path: string): Promise<ReadHistoryResult>
 
   const handle = (line: string, isLastUnterminated: boolean): void => {
     lineNo++
-    if (line.length === 0 || line.trim().length === 0) return
+    // Blank lines are allowed (trim only when the line starts with white space).
+    if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim().length === 0)) return
     let parsed: unknown
     try {
       parsed = JSON.parse(line)
@@ -122,27 +126,47 @@ export async function readHistoryJsonl(path: string): Promise<ReadHistoryResult>
     history.push(op)
   }
 
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })
+  // Large byte blocks, decoded only up to their last newline (a newline byte never
+  // occurs inside a UTF-8 sequence), so no line is split and no text is joined.
+  let file: FileHandle
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
+    file = await open(path, 'r')
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException
+    if (err.code === 'ENOENT') throw new HistoryError(path, undefined, 'no such file')
+    throw e
+  }
+  try {
+    let carry: Buffer = Buffer.alloc(0)
+    const block = Buffer.allocUnsafe(READ_BLOCK)
+    while (true) {
+      let bytesRead: number
+      try {
+        ;({ bytesRead } = await file.read(block, 0, READ_BLOCK, null))
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw new HistoryError(path, undefined, 'is a folder, not a history file')
+        throw e
+      }
+      if (bytesRead === 0) break
+      const data = carry.length > 0 ? Buffer.concat([carry, block.subarray(0, bytesRead)]) : block.subarray(0, bytesRead)
+      const lastNl = data.lastIndexOf(10)
+      if (lastNl === -1) {
+        carry = Buffer.from(data)
+        continue
+      }
+      const text = data.toString('utf8', 0, lastNl + 1)
+      carry = Buffer.from(data.subarray(lastNl + 1))
       let start = 0
-      const text = rest.length > 0 ? rest + chunk : chunk
-      let nl = text.indexOf('\n', start)
+      let nl = text.indexOf('\n')
       while (nl !== -1) {
         handle(text.slice(start, nl), false)
         start = nl + 1
         nl = text.indexOf('\n', start)
       }
-      rest = text.slice(start)
     }
-  } catch (e) {
-    if (e instanceof HistoryError) throw e
-    const err = e as NodeJS.ErrnoException
-    if (err.code === 'ENOENT') throw new HistoryError(path, undefined, 'no such file')
-    if (err.code === 'EISDIR') throw new HistoryError(path, undefined, 'is a folder, not a history file')
-    throw e
+    rest = carry.toString('utf8')
   } finally {
-    stream.destroy()
+    await file.close()
   }
   if (rest.length > 0) handle(rest, true)
   return { history, warnings }

@@ -23,7 +23,8 @@ describe('dstest CLI: help, version, list', () => {
   it('list shows targets with bug modes, workloads, nemeses and checkers', () => {
     const r = dstest(['list'])
     expect(r.code).toBe(0)
-    expect(r.stdout).toMatch(/targets:\n\s+memory\s+in-process/)
+    expect(r.stdout).toMatch(/targets:\n[\s\S]*\n  memory\s+in-process/)
+    expect(r.stdout).toMatch(/\n  raft-kv\s+the bundled Raft/)
     expect(r.stdout).toContain('--bug stale-read')
     expect(r.stdout).toMatch(/workloads:\n\s+register/)
     expect(r.stdout).toMatch(/checkers:[\s\S]*linearizable/)

@@ -1,0 +1,78 @@
+/**
+ * JSON over HTTP/1.1 keep-alive: how a node calls its peers (Raft RPCs) and
+ * forwards client requests to the leader. One pooled agent per process.
+ */
+import { Agent, request } from 'node:http'
+
+/** Raft RPCs: at most one append in flight per peer, plus votes and snapshots. */
+export const peerAgent = new Agent({ keepAlive: true, maxSockets: 4 })
+/** Forwarded client requests wait for commits; they get their own pool so they never delay RPCs. */
+export const proxyAgent = new Agent({ keepAlive: true })
+
+export class RpcError extends Error {
+  constructor(
+    /** 'refused': no connection, so nothing was sent; 'timeout' / 'failed': unknown. */
+    readonly kind: 'refused' | 'timeout' | 'failed',
+    message: string,
+  ) {
+    super(message)
+    this.name = 'RpcError'
+  }
+}
+
+export interface JsonResponse {
+  status: number
+  body: unknown
+}
+
+/** POSTs `body` as JSON to http://address/path and parses the JSON answer. */
+export function postJson(
+  address: string,
+  path: string,
+  body: unknown,
+  timeoutMs: number,
+  options: { headers?: Record<string, string>; agent?: Agent } = {},
+): Promise<JsonResponse> {
+  const { headers = {}, agent = peerAgent } = options
+  const payload = Buffer.from(JSON.stringify(body))
+  const [host, port] = splitAddress(address)
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host,
+      port,
+      path,
+      method: 'POST',
+      agent,
+      headers: { 'content-type': 'application/json', 'content-length': payload.length, ...headers },
+    })
+    const timer = setTimeout(() => req.destroy(new RpcError('timeout', `${address}${path}: no answer in ${timeoutMs} ms`)), timeoutMs)
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      if (err instanceof RpcError) reject(err)
+      else reject(new RpcError(err.code === 'ECONNREFUSED' ? 'refused' : 'failed', `${address}${path}: ${err.message}`))
+    })
+    req.on('response', (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('error', () => undefined) // reported through req's 'error'
+      res.on('end', () => {
+        clearTimeout(timer)
+        try {
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) })
+        } catch {
+          reject(new RpcError('failed', `${address}${path}: answer is not JSON (HTTP ${res.statusCode})`))
+        }
+      })
+    })
+    req.end(payload)
+  })
+}
+
+/** 'host:port' → [host, port]. */
+export function splitAddress(address: string): [string, number] {
+  const at = address.lastIndexOf(':')
+  if (at <= 0) throw new Error(`address '${address}' needs host:port`)
+  const port = Number(address.slice(at + 1))
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`address '${address}' has a bad port`)
+  return [address.slice(0, at), port]
+}

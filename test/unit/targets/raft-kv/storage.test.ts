@@ -1,0 +1,85 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Entry } from '../../../../targets/raft-kv/server/messages.js'
+import { replayLog, Storage } from '../../../../targets/raft-kv/server/storage.js'
+
+const e = (index: number, term: number, value = index): Entry => ({ index, term, command: { op: 'write', key: 'k', value } })
+const dirs: string[] = []
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'raft-kv-storage-'))
+  dirs.push(d)
+  return d
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+describe('Storage', () => {
+  it('recovers term, vote and log written by an earlier process', () => {
+    const dir = tempDir()
+    const s = new Storage(dir, { persistVote: true })
+    s.saveMeta(3, 'n2')
+    s.append([e(1, 1), e(2, 3)])
+    s.flush()
+    const r = new Storage(dir, { persistVote: true }).load()
+    expect(r).toEqual({ term: 3, votedFor: 'n2', snapshot: null, entries: [e(1, 1), e(2, 3)] })
+  })
+
+  it('replays a rewritten suffix: an entry at i replaces i and after', () => {
+    const dir = tempDir()
+    const s = new Storage(dir, { persistVote: true })
+    s.append([e(1, 1), e(2, 1), e(3, 1)])
+    s.append([e(2, 2, 20)])
+    s.flush()
+    expect(new Storage(dir, { persistVote: true }).load().entries).toEqual([e(1, 1), e(2, 2, 20)])
+  })
+
+  it('drops a torn last line and keeps appending cleanly after it', () => {
+    const dir = tempDir()
+    const s = new Storage(dir, { persistVote: true })
+    s.append([e(1, 1)])
+    s.flush()
+    appendFileSync(join(dir, 'log.jsonl'), '{"index":2,"te')
+    const again = new Storage(dir, { persistVote: true })
+    expect(again.load().entries).toEqual([e(1, 1)])
+    again.append([e(2, 1)])
+    again.flush()
+    expect(new Storage(dir, { persistVote: true }).load().entries).toEqual([e(1, 1), e(2, 1)])
+  })
+
+  it('keeps only the entries after a snapshot', () => {
+    const dir = tempDir()
+    const s = new Storage(dir, { persistVote: true })
+    s.append([e(1, 1), e(2, 1), e(3, 1)])
+    s.flush()
+    s.saveSnapshot({ lastIncludedIndex: 2, lastIncludedTerm: 1, state: { kv: [['"k"', 2]] } }, [e(3, 1)])
+    const r = new Storage(dir, { persistVote: true }).load()
+    expect(r.snapshot?.lastIncludedIndex).toBe(2)
+    expect(r.entries).toEqual([e(3, 1)])
+    expect(readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1)
+  })
+
+  it('does not write votedFor under bug no-vote-persist', () => {
+    const dir = tempDir()
+    new Storage(dir, { persistVote: false }).saveMeta(7, 'n3')
+    expect(new Storage(dir, { persistVote: false }).load()).toMatchObject({ term: 7, votedFor: null })
+  })
+
+  it('leaves appended entries off the disk under bug no-fsync until the lazy flush', async () => {
+    const dir = tempDir()
+    const s = new Storage(dir, { persistVote: true, lazyFlushMs: 100 })
+    s.append([e(1, 1)])
+    s.flush()
+    expect(new Storage(dir, { persistVote: true }).load().entries).toEqual([])
+    await new Promise((r) => setTimeout(r, 250))
+    expect(new Storage(dir, { persistVote: true }).load().entries).toEqual([e(1, 1)])
+    s.close()
+  })
+
+  it('rejects a log with a hole', () => {
+    const text = [e(1, 1), e(3, 1)].map((x) => JSON.stringify(x)).join('\n') + '\n'
+    expect(() => replayLog(text, 'log.jsonl')).toThrow(/log.jsonl:2: entry 3 follows entry 1/)
+  })
+})

@@ -1,0 +1,71 @@
+/**
+ * The raft-kv target definition, without Docker: what it declares, the argv it
+ * starts nodes with, and that its image layer holds a self-contained server.
+ */
+import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { Cluster } from '../../../../control/remote.js'
+import { canKill, canPause, hasLogFiles, hasPrimaries, hasImage } from '../../../../targets/target.js'
+import { RaftKvClient } from '../../../../targets/raft-kv/client.js'
+import raftKv, { LOG_FILE, serverArgv, SERVER_DIR } from '../../../../targets/raft-kv/index.js'
+import { BUGS } from '../../../../targets/raft-kv/server/bugs.js'
+import { requireBuiltServer } from './cluster.js'
+
+/** A cluster description only: these tests never run a command on a node. */
+const clusterOf = (n: number): Cluster => ({
+  runId: 'test',
+  nodes: Array.from({ length: n }, (_, i) => ({ name: `n${i + 1}`, address: `10.0.0.${i + 2}` })),
+  remote: () => {
+    throw new Error('no remote in this test')
+  },
+  destroy: async () => {},
+})
+
+describe('raft-kv target', () => {
+  it('declares its bug modes and capabilities', () => {
+    expect(raftKv.name).toBe('raft-kv')
+    expect(Object.keys(raftKv.bugs ?? {})).toEqual(['stale-read', 'lease-read', 'no-fsync', 'no-vote-persist'])
+    expect(raftKv.bugs).toBe(BUGS)
+    expect(raftKv.workloads[0]).toBe('register')
+    expect([canKill(raftKv), canPause(raftKv), hasLogFiles(raftKv), hasPrimaries(raftKv), hasImage(raftKv)]).toEqual([true, true, true, true, true])
+    expect(raftKv.logFiles('n1')).toEqual([LOG_FILE])
+  })
+
+  it('starts each node with every peer and the bug', () => {
+    expect(serverArgv(clusterOf(3), 'n2', 'no-fsync')).toEqual([
+      'node',
+      `${SERVER_DIR}/main.js`,
+      ...['--id', 'n2', '--peers', 'n1=10.0.0.2:7000,n2=10.0.0.3:7000,n3=10.0.0.4:7000', '--listen', '0.0.0.0:7000'],
+      ...['--data', '/var/lib/raft-kv', '--log', LOG_FILE, '--pid-file', '/var/run/raft-kv.pid', '--bug', 'no-fsync'],
+    ])
+    expect(serverArgv(clusterOf(1), 'n1', undefined)).not.toContain('--bug')
+  })
+
+  it('refuses an unknown bug before touching any node', async () => {
+    await expect(raftKv.setup(clusterOf(3), { bug: 'nope', options: {} })).rejects.toMatchObject({ code: 'E_UNKNOWN_NAME' })
+  })
+
+  it('gives a keep-alive HTTP client per process', async () => {
+    const c = await raftKv.client({ node: 'n1', address: '10.0.0.2', workload: 'register', cluster: clusterOf(3), process: 0 })
+    expect(c).toBeInstanceOf(RaftKvClient)
+    await c.close?.()
+  })
+
+  it('ships a self-contained compiled server in its image layer', () => {
+    requireBuiltServer()
+    const layer = raftKv.imageLayer()
+    expect(layer.name).toBe('raft-kv')
+    const shipped = new Set(layer.files.map((f) => basename(f.to)))
+    expect(shipped).toContain('main.js')
+    for (const f of layer.files) {
+      expect(f.to).toBe(`${SERVER_DIR}/${basename(f.from)}`)
+      // Every import is node: built-in or a sibling file of the layer.
+      for (const [, spec] of readFileSync(f.from, 'utf8').matchAll(/from '([^']+)'/g)) {
+        if (spec!.startsWith('node:')) continue
+        expect(spec, `${basename(f.from)} imports ${spec}`).toMatch(/^\.\/[\w-]+\.js$/)
+        expect(shipped, `${basename(f.from)} imports ${spec}`).toContain(spec!.slice(2))
+      }
+    }
+  })
+})
