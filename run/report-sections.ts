@@ -22,7 +22,7 @@ export function linearizabilitySections(runDir: string, history: readonly Op[], 
     if (!isLinearizableFailure(r)) continue
     const operations = toOperations(history, r.independent, r.nilReadIsUnknown)
     const faults = faultWindows(history).map((f) => ({ start: f.startIndex, end: f.endIndex, label: f.label }))
-    const page = renderHtml(operations, r.detail, createModel(r.modelSpec), { faults, title: `${name}: ${r.summary ?? ''}` })
+    const page = renderHtml(operations, r.detail, createModel(r.modelSpec), { faults, maxOps: 60, title: `${name}: ${r.summary ?? ''}` })
     const file = `${name}.html`
     writeFileSync(join(runDir, file), page)
     const srcdoc = page.replace(/&/g, '&amp;').replace(/"/g, '&quot;')

@@ -56,7 +56,7 @@ export async function runTest(spec: TestSpec, seed: number, deps: RunDeps, run =
     name: testName,
     runId,
     seed,
-    spec: { ...spec, seed },
+    spec: { ...spec, seed, workload: workload.name, target: target.name },
     versions: { dstest: VERSION, node: process.version },
     host: hostname(),
     startedAt: startedAt.toISOString(),

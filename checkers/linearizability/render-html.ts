@@ -87,7 +87,8 @@ export function renderHtml<S, I, O>(
     let title = `op ${id}, client ${op.clientId}: ${desc}${done ? '' : ' (never completed)'}`
     if (n !== undefined) title += `\nlinearized #${n}, state after: ${showState(stateAfter.get(id)!)}`
     if (stuck.has(id)) title += `\ncould not go next: met state ${metState}`
-    const label = `${n !== undefined ? `#${n} ` : ''}${desc}`
+    // One partition is usually one key: the bar shows the operation, the hover names the key.
+    const label = `${n !== undefined ? `#${n} ` : ''}${desc.replace(/^\[[^\]]*\] /, '')}`
     return `<div class="${cls}" style="top:${row.get(op.clientId)! * ROW + 3}px;left:${left.toFixed(3)}%;width:${Math.max(0.2, right - left).toFixed(3)}%" title="${esc(title)}">${esc(label)}</div>`
   })
   const lo = times[0] ?? 0
