@@ -63,5 +63,17 @@ export function extraCommands(setExit: (code: number) => void): Handler[] {
       setExit(ExitCode.valid)
     },
   }
-  return [doctorCmd, cleanupCmd, imageCmd]
+  const reportCmd: Handler = {
+    command: 'report <path>',
+    describe: 'rebuild report.html for a stored run (e.g. store/latest) and print its path',
+    builder: (y) => y.positional('path', { type: 'string', demandOption: true }),
+    handler: async (argv) => {
+      const { openRunDir } = await import('../../core/store.js')
+      const { writeReport } = await import('../../run/report-writer.js')
+      const path = await writeReport(openRunDir(argv.path as string).path)
+      process.stdout.write(`${path}\n`)
+      setExit(ExitCode.valid)
+    },
+  }
+  return [doctorCmd, cleanupCmd, imageCmd, reportCmd]
 }

@@ -160,3 +160,32 @@ describe('dstest CLI: running the memory target', () => {
     expect(dstest(['check', run]).code).toBe(0)
   })
 })
+
+describe('dstest CLI: unknown and environment errors', () => {
+  it('a checker that runs out of time says unknown (exit 2)', () => {
+    // 18 writes all overlapping, then a read of a value nobody wrote: proving that
+    // illegal means trying every order of the writes, far more than 0.2 s of search.
+    const dir = tempDir()
+    const file = join(dir, 'hard.jsonl')
+    const ops: object[] = []
+    let t = 0
+    for (let p = 0; p < 18; p++) ops.push({ time: t++, type: 'invoke', process: p, f: 'write', value: p + 1 })
+    for (let p = 0; p < 18; p++) ops.push({ time: t++, type: 'ok', process: p, f: 'write', value: p + 1 })
+    ops.push({ time: t++, type: 'invoke', process: 18, f: 'read', value: null })
+    ops.push({ time: t++, type: 'ok', process: 18, f: 'read', value: 999 })
+    writeFileSync(file, ops.map((o, index) => JSON.stringify({ index, ...o })).join('\n') + '\n')
+    const r = dstest(['check', file, '--checker', 'linearizable', '--model', 'register', '--time-limit', '0.2', '--store', dir])
+    expect(r.stdout).toMatch(/linearizable: UNKNOWN - could not decide/)
+    expect(r.code).toBe(2)
+  })
+
+  it('no Docker engine is an environment error (exit 4) with the fix in one line', () => {
+    const store = tempDir()
+    const r = dstest(['run', '--target', 'raft-kv', '--time-limit', '5', '--store', store], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } })
+    expect(r.code).toBe(4)
+    expect(r.stdout + r.stderr).toMatch(/no Docker engine at \/nonexistent\/docker.sock: start one with `dockerd`/)
+    const d = dstest(['doctor'], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } })
+    expect(d.code).toBe(4)
+    expect(d.stdout).toMatch(/FAIL\s+engine/)
+  })
+})
