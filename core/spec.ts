@@ -29,7 +29,8 @@ export const TestSpecSchema = z
     testCount: z.number().int().min(1).max(10_000).default(1),
     store: z.string().min(1).default('store'),
     runtime: z.enum(['docker', 'ssh', 'memory']).optional(),
-    reporter: z.enum(['line', 'json', 'quiet']).default('line'),
+    /** `live` (ink) on a terminal; `line` elsewhere (CI logs). Chosen by the CLI when not given. */
+    reporter: z.enum(['live', 'line', 'json', 'quiet']).optional(),
     junit: z.string().min(1).optional(),
     bug: z.string().min(1).optional(),
     /** Seconds before an unanswered operation is recorded as info. */

@@ -19,7 +19,7 @@ export const runOptions = {
   'test-count': { type: 'number', describe: 'run the test N times (seeds seed, seed+1, ...)  [default: 1]' },
   store: { type: 'string', describe: 'folder for results  [default: store]' },
   runtime: { type: 'string', describe: 'docker, ssh or memory  [default: what the target needs]' },
-  reporter: { type: 'string', describe: 'progress output: line, json, quiet  [default: line]' },
+  reporter: { type: 'string', describe: 'progress output: live (terminal view), line (CI logs), json, quiet  [default: live on a terminal, else line]' },
   junit: { type: 'string', describe: 'also write JUnit XML to this file' },
   bug: { type: 'string', describe: 'run the target with a deliberate bug (see `dstest list targets`)' },
   'op-timeout': { type: 'number', describe: 'seconds before an unanswered op is recorded as info  [default: 5]' },

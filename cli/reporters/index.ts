@@ -1,6 +1,7 @@
 import type { TestSpec } from '../../core/spec.js'
 import { JsonReporter } from './json.js'
 import { LineReporter } from './line.js'
+import { LiveReporter } from './live.js'
 import type { Reporter } from './reporter.js'
 
 class QuietReporter implements Reporter {
@@ -16,11 +17,15 @@ class QuietReporter implements Reporter {
 
 export function makeReporter(spec: TestSpec): Reporter {
   const interval = spec.progressInterval * 1000
-  switch (spec.reporter) {
+  // The live view needs a terminal; in CI and pipes the line reporter is the default.
+  const choice = spec.reporter ?? (process.stdout.isTTY && !process.env.CI ? 'live' : 'line')
+  switch (choice) {
     case 'json':
       return new JsonReporter(undefined, interval)
     case 'quiet':
       return new QuietReporter()
+    case 'live':
+      return new LiveReporter()
     case 'line':
     default:
       return new LineReporter(undefined, interval)

@@ -8,7 +8,7 @@ import { DstestError } from '../../../core/errors.js'
 describe('test spec', () => {
   it('fills in defaults', () => {
     const s = parseSpec({})
-    expect(s).toMatchObject({ target: 'raft-kv', nodes: 5, concurrency: 10, timeLimit: 60, nemesis: ['none'], testCount: 1, reporter: 'line' })
+    expect(s).toMatchObject({ target: 'raft-kv', nodes: 5, concurrency: 10, timeLimit: 60, nemesis: ['none'], testCount: 1 })
     expect(s.seed).toBeUndefined()
   })
 

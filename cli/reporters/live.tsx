@@ -1,0 +1,134 @@
+/**
+ * The live view (ink): one screen that redraws twice a second with the run's
+ * phase, elapsed/remaining time, throughput, ok/fail/info counts, the faults in
+ * force and the last nemesis events. Used on a terminal; CI logs get `line`.
+ */
+import { Box, Text, render, type Instance } from 'ink'
+import type { Op } from '../../core/op.js'
+import { LineReporter } from './line.js'
+import { OpCounts, verdictWord, type Reporter, type RunInfo, type RunSummary } from './reporter.js'
+
+interface ViewState {
+  info: RunInfo | undefined
+  phase: string
+  elapsed: number
+  rate: number
+  counts: { ok: number; fail: number; info: number }
+  faults: string[]
+  events: string[]
+}
+
+function LiveView({ s }: { s: ViewState }) {
+  const limit = s.info?.timeLimitSeconds ?? 0
+  const remaining = Math.max(0, limit - s.elapsed)
+  const width = 30
+  const done = s.phase === 'running' ? Math.min(width, Math.round((s.elapsed / Math.max(1, limit)) * width)) : s.phase === 'cluster' || s.phase === 'setup' ? 0 : width
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text>
+        <Text bold>dstest</Text> {s.info?.testName} <Text dimColor>seed={s.info?.seed}</Text>
+      </Text>
+      <Text>
+        phase <Text color="cyan">{s.phase}</Text>  [{'#'.repeat(done)}{'.'.repeat(width - done)}]  {s.elapsed.toFixed(0)}s / {limit}s ({remaining.toFixed(0)}s left)
+      </Text>
+      <Text>
+        {s.rate.toFixed(0)} ops/s   <Text color="green">ok {s.counts.ok}</Text>   <Text color="yellow">fail {s.counts.fail}</Text>   <Text color="red">info {s.counts.info}</Text>
+      </Text>
+      <Text>
+        faults: {s.faults.length ? <Text color="magenta">{s.faults.join(', ')}</Text> : <Text dimColor>none</Text>}
+      </Text>
+      {s.events.map((e, i) => (
+        <Text key={i} dimColor>
+          {e}
+        </Text>
+      ))}
+    </Box>
+  )
+}
+
+export class LiveReporter implements Reporter {
+  private counts = new OpCounts()
+  private state: ViewState = { info: undefined, phase: 'starting', elapsed: 0, rate: 0, counts: { ok: 0, fail: 0, info: 0 }, faults: [], events: [] }
+  private instance: Instance | undefined
+  private timer: NodeJS.Timeout | undefined
+  private started = 0
+  private lastCompleted = 0
+  private lastTick = 0
+  /** Verdicts and summaries are printed as plain lines once the view is gone. */
+  private readonly lines: LineReporter
+
+  constructor(private readonly stdout: NodeJS.WriteStream = process.stdout) {
+    this.lines = new LineReporter((l) => this.stdout.write(l + '\n'))
+  }
+
+  start(info: RunInfo): void {
+    this.counts = new OpCounts()
+    this.started = Date.now()
+    this.lastTick = this.started
+    this.lastCompleted = 0
+    this.state = { info, phase: 'starting', elapsed: 0, rate: 0, counts: { ok: 0, fail: 0, info: 0 }, faults: [], events: [] }
+    this.instance = render(<LiveView s={this.state} />, { stdout: this.stdout, patchConsole: false, exitOnCtrlC: false })
+    this.timer = setInterval(() => this.redraw(), 500)
+    this.timer.unref()
+  }
+
+  private redraw(): void {
+    const now = Date.now()
+    const c = this.counts
+    const rate = ((c.completed - this.lastCompleted) * 1000) / Math.max(1, now - this.lastTick)
+    this.lastCompleted = c.completed
+    this.lastTick = now
+    this.state = {
+      ...this.state,
+      elapsed: (now - this.started) / 1000,
+      rate,
+      counts: { ok: c.ok, fail: c.fail, info: c.info },
+      faults: [...c.activeFaults.keys()],
+    }
+    this.instance?.rerender(<LiveView s={this.state} />)
+  }
+
+  phase(name: string): void {
+    this.state = { ...this.state, phase: name }
+    this.redraw()
+  }
+
+  op(op: Op): void {
+    this.counts.add(op)
+    if (op.process === 'nemesis' && op.type !== 'invoke') {
+      const t = ((Date.now() - this.started) / 1000).toFixed(1)
+      const v = JSON.stringify(op.value) ?? ''
+      this.state = { ...this.state, events: [...this.state.events, `${t}s ${op.type} ${op.f} ${v.length > 70 ? v.slice(0, 67) + '...' : v}`].slice(-4) }
+    }
+  }
+
+  warn(message: string): void {
+    this.state = { ...this.state, events: [...this.state.events, `warning: ${message}`].slice(-4) }
+  }
+
+  private stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = undefined
+    if (this.instance) {
+      this.redraw()
+      this.instance.unmount()
+      this.instance = undefined
+    }
+  }
+
+  finish(s: RunSummary): void {
+    this.stop()
+    this.lines.finish(s)
+  }
+
+  summary(runs: RunSummary[]): void {
+    this.lines.summary(runs)
+  }
+
+  close(): void {
+    this.stop()
+    this.lines.close()
+  }
+}
+
+export { verdictWord }

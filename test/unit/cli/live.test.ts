@@ -1,0 +1,41 @@
+import { PassThrough } from 'node:stream'
+import { describe, expect, it } from 'vitest'
+import { LiveReporter } from '../../../cli/reporters/live.js'
+import type { Op } from '../../../core/op.js'
+
+/** A stand-in terminal: ink writes frames to it, the test reads them. */
+function fakeTerminal(): { stream: NodeJS.WriteStream; text: () => string } {
+  const stream = new PassThrough() as unknown as NodeJS.WriteStream & PassThrough
+  Object.assign(stream, { isTTY: true, columns: 100, rows: 30 })
+  let out = ''
+  ;(stream as unknown as PassThrough).on('data', (d: Buffer) => (out += d.toString()))
+  return { stream, text: () => out.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '') }
+}
+
+const op = (index: number, type: Op['type'], process: Op['process'], f: string, value: unknown = null): Op => ({ index, time: index, type, process, f, value })
+
+describe('live reporter', () => {
+  it('draws counts, the phase and active faults, then prints the verdict as lines', async () => {
+    const term = fakeTerminal()
+    const r = new LiveReporter(term.stream)
+    r.start({ testName: 'raft-kv-register', seed: 42, target: 'raft-kv', workload: 'register', nemesis: ['partition'], timeLimitSeconds: 10, runDir: '/tmp/x', run: 1, runs: 1 })
+    r.phase('running')
+    r.op(op(0, 'invoke', 0, 'read'))
+    r.op(op(1, 'ok', 0, 'read', 3))
+    r.op(op(2, 'invoke', 1, 'write', 4))
+    r.op(op(3, 'info', 1, 'write', 4))
+    r.op(op(4, 'invoke', 'nemesis', 'start-partition'))
+    r.op(op(5, 'ok', 'nemesis', 'start-partition', { topology: 'majority' }))
+    await new Promise((resolve) => setTimeout(resolve, 700))
+    const frame = term.text()
+    expect(frame).toContain('raft-kv-register')
+    expect(frame).toContain('seed=42')
+    expect(frame).toMatch(/phase running/)
+    expect(frame).toMatch(/ok 1\s+fail 0\s+info 1/)
+    expect(frame).toMatch(/faults: partition/)
+    expect(frame).toContain('ok start-partition {"topology":"majority"}')
+    r.finish({ valid: true, exitCode: 0, summary: 'ok', runDir: '/tmp/x', seed: 42, ops: 2, seconds: 1, checkers: { linearizable: { valid: true, summary: '1 key(s) linearizable' } } })
+    r.close()
+    expect(term.text()).toMatch(/verdict: VALID \(exit 0\)/)
+  })
+})
