@@ -24,9 +24,15 @@ const CASES: Record<string, Case[]> = {
   'raft-kv': [
     ...['partition', 'kill', 'pause', 'clock', 'packet', 'partition,kill,pause,clock,packet'].map((n): Case => ({ name: `correct / ${n}`, nemesis: n, expect: 0 })),
     { name: 'stale-read / partition', bug: 'stale-read', nemesis: 'partition', expect: 1 },
-    { name: 'lease-read / clock,partition', bug: 'lease-read', nemesis: 'clock,partition', expect: 1 },
-    { name: 'no-fsync / kill majority', bug: 'no-fsync', nemesis: 'kill', extra: ['--nemesis-targets', 'majority'], expect: 1 },
+    { name: 'lease-read / clock,partition on primaries', bug: 'lease-read', nemesis: 'clock,partition', extra: ['--nemesis-targets', 'primaries', '--partition', 'primaries'], expect: 1 },
+    { name: 'no-fsync / kill all', bug: 'no-fsync', nemesis: 'kill', extra: ['--nemesis-targets', 'all'], expect: 1 },
     { name: 'no-vote-persist / kill,partition', bug: 'no-vote-persist', nemesis: 'kill,partition', extra: ['--nemesis-targets', 'majority'], expect: 1 },
+  ],
+  'chain-kv': [
+    ...['partition', 'kill', 'pause', 'clock', 'packet', 'partition,kill,pause,clock,packet'].map((n): Case => ({ name: `correct / ${n}`, nemesis: n, expect: 0 })),
+    { name: 'read-any / partition', bug: 'read-any', nemesis: 'partition', expect: 1 },
+    { name: 'early-ack / kill on primaries', bug: 'early-ack', nemesis: 'kill', extra: ['--nemesis-targets', 'primaries'], expect: 1 },
+    { name: 'no-fence / partition on primaries', bug: 'no-fence', nemesis: 'partition', extra: ['--partition', 'primaries'], expect: 1 },
   ],
 }
 

@@ -58,10 +58,12 @@ export async function main(argv: string[]): Promise<number> {
 
 class ParseFailed extends Error {}
 
-// Output piped into `head` or a closed pager: stop quietly, as other CLI tools do.
+// Output piped into `head`, or the reader went away: stop writing, but never
+// exit on the spot. A run in progress must still heal its faults and remove
+// its cluster; it ends by itself.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return
     throw e
   })
 }

@@ -11,6 +11,7 @@ import type { Target } from '../targets/target.js'
 import type { Workload } from '../workloads/workload.js'
 import { memoryTarget } from '../targets/memory/index.js'
 import { raftKvTarget } from '../targets/raft-kv/index.js'
+import { chainKvTarget } from '../targets/chain-kv/index.js'
 import { registerWorkload } from '../workloads/register.js'
 
 export interface Described {
@@ -20,6 +21,7 @@ export interface Described {
 
 const targets: Record<string, Target> = {
   'raft-kv': raftKvTarget,
+  'chain-kv': chainKvTarget,
   memory: memoryTarget,
 }
 

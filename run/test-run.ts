@@ -152,7 +152,14 @@ export async function runTest(spec: TestSpec, seed: number, deps: RunDeps, run =
     await teardown()
     writer.close()
   }
-  if (signal.aborted) interrupted = true
+  if (signal.aborted) {
+    // Ctrl-C / SIGTERM interrupt; any other reason (a crash) is a harness error.
+    if (signal.reason instanceof InterruptedError || !(signal.reason instanceof DstestError)) interrupted = true
+    else {
+      interrupted = false
+      failure ??= signal.reason
+    }
+  }
 
   // Check what was recorded, even after an interruption: it is a valid history.
   let results: CheckResult | undefined

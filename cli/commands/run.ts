@@ -71,8 +71,16 @@ async function run(argv: Args): Promise<number> {
       process.exit(ExitCode.interrupted)
     }
   }
+  // A crash anywhere during the run (a client or nemesis callback that throws)
+  // aborts it through the same teardown as Ctrl-C, and is reported as exit 4.
+  const onCrash = (e: unknown): void => {
+    const message = e instanceof Error ? e.message : String(e)
+    if (!controller.signal.aborted) controller.abort(new DstestError('E_INTERNAL', `internal error during the run: ${message}`))
+  }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  process.on('uncaughtException', onCrash)
+  process.on('unhandledRejection', onCrash)
 
   const outcomes: RunOutcome[] = []
   try {
@@ -94,11 +102,13 @@ async function run(argv: Args): Promise<number> {
       await writeReport(outcome.runDir).catch((e: unknown) => reporter.warn(`could not write report.html: ${String(e)}`))
       if (spec.junit) writeFileSync(`${outcome.runDir}/junit.xml`, junitXml(outcome.runDir, [outcome]))
       outcomes.push(outcome)
-      if (outcome.exitCode === ExitCode.interrupted) break
+      if (outcome.exitCode === ExitCode.interrupted || controller.signal.aborted) break
     }
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)
+    process.off('uncaughtException', onCrash)
+    process.off('unhandledRejection', onCrash)
     reporter.summary?.(outcomes)
     reporter.close()
   }

@@ -72,4 +72,32 @@ describe.skipIf(!engine)(`raft-kv end to end on Docker${engine ? '' : ' (skipped
     expect([0, 1]).toContain(check.code) // a readable, checkable history (3 would mean malformed)
     expect(readFileSync(join(run, 'history.jsonl'), 'utf8')).toMatch(/"f":"start-partition"/)
   }, 200_000)
+
+  it('when the reader of its output goes away mid-run (EPIPE), a Ctrl-C still tears everything down', async () => {
+    const store = tempDir()
+    const child = dstestSpawn(['run', '--target', 'raft-kv', '--time-limit', '120', '--seed', '2', '--store', store])
+    let out = ''
+    const onData = (d: Buffer): void => void (out += d.toString())
+    child.stdout.on('data', onData)
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
+    await new Promise<void>((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error(`the run did not start within 90 s:\n${out}`)), 90_000)
+      const poll = setInterval(() => {
+        if (/running/.test(out)) {
+          clearInterval(poll)
+          clearTimeout(deadline)
+          resolve()
+        }
+      }, 100)
+    })
+    // Close our ends of its stdout and stderr: its next write fails with EPIPE.
+    child.stdout.destroy()
+    child.stderr.destroy()
+    await new Promise((r) => setTimeout(r, 6000)) // a progress line is written every 5 s
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    expect(leftovers()).toEqual([])
+    const test = JSON.parse(readFileSync(join(realpathSync(join(store, 'latest')), 'test.json'), 'utf8')) as { finishedAt?: string }
+    expect(test.finishedAt).toBeDefined()
+  }, 200_000)
 })

@@ -1,0 +1,126 @@
+/**
+ * The configuration service (the paper's "master"), replicated so that it is
+ * no single point of failure: every chain node also runs a replica of a Raft
+ * group (raft-kv's RaftNode, used as a library), and the chain configuration is
+ * one value in that group's key-value state machine. Only the Raft leader acts
+ * as master: it probes every node, and changes the configuration with a
+ * compare-and-set from the value it read to the next one (epoch + 1), so two
+ * masters in a row can never both install a change from the same epoch.
+ *
+ * A replica that becomes leader gives every node a fresh grace period (it has
+ * not heard from anyone yet): a lease granted by an earlier leader runs out
+ * before the new one can remove a node (see ../README.md, "Fencing").
+ */
+import { performance } from 'node:perf_hooks'
+import { Agent } from 'node:http'
+import type { Logger } from '../../raft-kv/server/logger.js'
+import type { RaftNode } from '../../raft-kv/server/raft.js'
+import { postJson } from '../../raft-kv/server/rpc.js'
+import type { ChainConfig, HeartbeatArgs, HeartbeatReply } from './messages.js'
+import { initialConfig, isNamed, nextConfig, type NodeView } from './reconfig.js'
+
+/** The key of the configuration in the master's Raft state machine. */
+export const CONFIG_KEY = 'chain-kv/config'
+
+export interface MasterOptions {
+  id: string
+  /** Every node, in the initial chain order: id → host:port. */
+  addresses: ReadonlyMap<string, string>
+  heartbeatMs: number
+  failMs: number
+  rejoinMs: number
+}
+
+const probeAgent = new Agent({ keepAlive: true, maxSockets: 2 })
+
+export class Master {
+  private timer: NodeJS.Timeout | undefined
+  private busy = false
+  private leading = false
+  private views = new Map<string, NodeView>()
+  private readonly nodes: string[]
+
+  constructor(
+    private readonly options: MasterOptions,
+    private readonly raft: RaftNode,
+    private readonly logger: Logger,
+  ) {
+    this.nodes = [...options.addresses.keys()]
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.options.heartbeatMs)
+  }
+
+  stop(): void {
+    clearInterval(this.timer)
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return
+    this.busy = true
+    try {
+      await this.round()
+    } catch (err) {
+      this.logger.info(`master round failed: ${(err as Error).message}`)
+    } finally {
+      this.busy = false
+    }
+  }
+
+  private async round(): Promise<void> {
+    if (!this.raft.isLeader) {
+      this.leading = false
+      return
+    }
+    const now = performance.now()
+    if (!this.leading) {
+      this.leading = true
+      this.views = new Map(this.nodes.map((id) => [id, { lastSeen: now, aliveSince: null, reply: null }]))
+      this.logger.info('master: this replica leads; every node gets a grace period')
+    }
+    // Linearizable (ReadIndex): the configuration as of now, not as of our last apply.
+    const read = await this.raft.read(CONFIG_KEY)
+    if (!read.ok) return
+    const config = (read.value ?? null) as ChainConfig | null
+    if (config === null) {
+      await this.change(null, initialConfig(this.nodes))
+      return
+    }
+    await Promise.all(this.nodes.map((id) => this.probe(id, config)))
+    const next = nextConfig(config, {
+      now: performance.now(),
+      failMs: this.options.failMs,
+      rejoinMs: this.options.rejoinMs,
+      nodes: this.nodes,
+      views: this.views,
+    })
+    if (next) await this.change(config, next)
+  }
+
+  private async probe(id: string, config: ChainConfig): Promise<void> {
+    const view = this.views.get(id)!
+    const args: HeartbeatArgs = { epoch: config.epoch, config: isNamed(config, id) ? config : null, master: this.options.id }
+    try {
+      const res = await postJson(this.options.addresses.get(id)!, '/chain/heartbeat', args, Math.max(200, this.options.heartbeatMs * 2), { agent: probeAgent })
+      if (res.status !== 200) throw new Error(`HTTP ${res.status}`)
+      const now = performance.now()
+      view.lastSeen = now
+      view.aliveSince ??= now
+      view.reply = res.body as HeartbeatReply
+    } catch {
+      view.aliveSince = null
+    }
+  }
+
+  private async change(from: ChainConfig | null, to: ChainConfig): Promise<void> {
+    const reply = await this.raft.propose({ op: 'cas', key: CONFIG_KEY, from, to })
+    if (reply.ok) {
+      this.logger.info(`master: epoch ${to.epoch} chain=${to.chain.join(',')} joining=${to.joining ?? '-'}`)
+      // Tell the nodes now rather than at the next period.
+      await Promise.all(this.nodes.map((id) => this.probe(id, to)))
+    } else {
+      this.logger.info(`master: change to epoch ${to.epoch} not made (${reply.error})`)
+    }
+  }
+}

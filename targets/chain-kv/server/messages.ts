@@ -1,0 +1,112 @@
+/**
+ * What travels between chain-kv nodes and between clients and nodes. Plain
+ * JSON throughout. See ../README.md for the routes that carry them.
+ */
+
+/** A state change as the head orders it. Replicas apply it in `seq` order. */
+export type Operation =
+  | { op: 'write'; key: unknown; value: unknown }
+  | { op: 'cas'; key: unknown; from: unknown; to: unknown }
+  | { op: 'append'; key: unknown; value: unknown }
+
+export interface Update {
+  /** Position in the chain's single order of updates, 1, 2, 3, ... (assigned by the head). */
+  seq: number
+  operation: Operation
+}
+
+/**
+ * The chain's configuration, owned by the master (a Raft-replicated value).
+ * Every change increments `epoch`; nodes refuse chain messages from another epoch.
+ */
+export interface ChainConfig {
+  epoch: number
+  /** Head first, tail last. */
+  chain: string[]
+  /** A node being brought up to date by the tail before it is appended (paper section 3, "extending a chain"). */
+  joining: string | null
+}
+
+export type Role = 'head' | 'middle' | 'tail' | 'standby'
+
+/** Master → node, every heartbeat period: liveness probe, lease, and the configuration. */
+export interface HeartbeatArgs {
+  /** The master's current epoch. */
+  epoch: number
+  /** The configuration, sent only to the nodes it names (chain members and the joining node). */
+  config: ChainConfig | null
+  /** The master replica that sends it (the Raft leader). */
+  master: string
+}
+export interface HeartbeatReply {
+  id: string
+  epoch: number
+  seq: number
+  role: Role
+  /** This node holds everything its predecessor had when this epoch began. */
+  synced: boolean
+}
+
+/** Predecessor → successor: updates in seq order (possibly none, to learn the successor's seq). */
+export interface ForwardArgs {
+  epoch: number
+  from: string
+  updates: Update[]
+  /** The sender's own last seq when it sent this. */
+  upTo: number
+}
+/** Predecessor → successor: the whole state, for a node that joins (or is too far behind). */
+export interface SnapshotArgs {
+  epoch: number
+  from: string
+  seq: number
+  kv: [string, unknown][]
+}
+/** Successor → predecessor: the tail holds every update up to `seq`. */
+export interface AckArgs {
+  epoch: number
+  from: string
+  seq: number
+}
+/** The answer to forward / snapshot / ack. `seq` is the receiver's last applied seq. */
+export type ChainReply =
+  | { ok: true; seq: number }
+  | { ok: false; error: 'stale-epoch' | 'future-epoch' | 'not-neighbour' | 'gap'; epoch: number; seq: number }
+
+/**
+ * Errors a client can get. The definite ones say the operation certainly had no
+ * effect; the others mean it may or may not have happened (and may happen later).
+ */
+export const DEFINITE_ERRORS = ['not-head', 'not-tail', 'unavailable', 'cas-mismatch', 'type-mismatch', 'bad-request'] as const
+export const INDEFINITE_ERRORS = ['timeout', 'reconfigured', 'shutting-down'] as const
+export type DefiniteError = (typeof DEFINITE_ERRORS)[number]
+export type IndefiniteError = (typeof INDEFINITE_ERRORS)[number]
+export type KvError = DefiniteError | IndefiniteError
+
+export type KvReply =
+  | { ok: true; value?: unknown }
+  | { ok: false; error: KvError; epoch: number; head: string | null; tail: string | null; message?: string }
+
+export function isDefiniteError(error: string): error is DefiniteError {
+  return (DEFINITE_ERRORS as readonly string[]).includes(error)
+}
+
+export interface Status {
+  id: string
+  role: Role
+  epoch: number
+  chain: string[]
+  head: string | null
+  tail: string | null
+  joining: string | null
+  /** Last applied update. */
+  seq: number
+  /** Highest seq the tail is known to hold (the Sent list is everything after it). */
+  ackedSeq: number
+  /** Updates applied but not yet acknowledged by the tail (the paper's Sent list). */
+  sent: number
+  synced: boolean
+  /** The master replica on this node (a Raft server). */
+  master: { role: string; term: number; leader: string | null }
+  bug: string | null
+}

@@ -1,0 +1,50 @@
+/** The chain-kv target definition: argv, image layer (compiled files, dist layout kept), capabilities, bugs. */
+import { describe, expect, it } from 'vitest'
+import type { Cluster } from '../../../../control/remote.js'
+import { canKill, canPause, hasImage, hasLogFiles, hasPrimaries } from '../../../../targets/target.js'
+import { chainKvTarget, serverArgv, serverFiles, TARGETS_DIR } from '../../../../targets/chain-kv/index.js'
+import { BUGS } from '../../../../targets/chain-kv/server/bugs.js'
+import { parseArgs } from '../../../../targets/chain-kv/server/args.js'
+import { requireBuiltServer } from './cluster.js'
+
+const cluster = {
+  runId: 'r1',
+  nodes: [
+    { name: 'n1', address: '10.0.0.2' },
+    { name: 'n2', address: '10.0.0.3' },
+  ],
+} as unknown as Cluster
+
+describe('chain-kv target', () => {
+  it('has every capability and names its bugs', () => {
+    const t = chainKvTarget
+    expect([canKill(t), canPause(t), hasLogFiles(t), hasPrimaries(t), hasImage(t)]).toEqual([true, true, true, true, true])
+    expect(Object.keys(t.bugs ?? {}).sort()).toEqual(['early-ack', 'no-fence', 'read-any'])
+    expect(t.bugs).toBe(BUGS)
+    expect(t.logFiles('n1')).toEqual(['/var/log/chain-kv.log'])
+  })
+
+  it('starts the server with every peer in chain order, and the server accepts that argv', () => {
+    const argv = serverArgv(cluster, 'n2', 'early-ack')
+    expect(argv.slice(0, 2)).toEqual(['node', '/opt/dstest/targets/chain-kv/server/main.js'])
+    const config = parseArgs(argv.slice(2))
+    expect([...config.peers.entries()]).toEqual([
+      ['n1', '10.0.0.2:7100'],
+      ['n2', '10.0.0.3:7100'],
+    ])
+    expect(config).toMatchObject({ id: 'n2', bug: 'early-ack', listen: { host: '0.0.0.0', port: 7100 }, data: '/var/lib/chain-kv' })
+    expect(() => parseArgs([...argv.slice(2), '--lease-ms', '2000'])).toThrow(/lease-ms must be shorter/)
+  })
+
+  it('ships the compiled server and exactly the raft-kv modules it imports, under /opt/dstest/targets', () => {
+    requireBuiltServer()
+    const files = serverFiles()
+    expect(files).toContain('chain-kv/server/main.js')
+    expect(files).toContain('raft-kv/server/raft.js')
+    expect(files).not.toContain('raft-kv/server/main.js')
+    expect(files.every((f) => f.endsWith('.js'))).toBe(true)
+    const layer = chainKvTarget.imageLayer()
+    expect(layer.name).toBe('chain-kv')
+    expect(layer.files.map((f) => f.to)).toEqual(files.map((f) => `${TARGETS_DIR}/${f}`))
+  })
+})
