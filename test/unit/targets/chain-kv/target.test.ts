@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Cluster } from '../../../../control/remote.js'
 import { canKill, canPause, hasImage, hasLogFiles, hasPrimaries } from '../../../../targets/target.js'
-import { chainKvTarget, serverArgv, serverFiles, TARGETS_DIR } from '../../../../targets/chain-kv/index.js'
+import { chainKvTarget, server } from '../../../../targets/chain-kv/index.js'
+import { NODE_TARGETS_DIR as TARGETS_DIR, serverFiles } from '../../../../targets/node-server.js'
 import { BUGS } from '../../../../targets/chain-kv/server/bugs.js'
 import { parseArgs } from '../../../../targets/chain-kv/server/args.js'
 import { requireBuiltServer } from './cluster.js'
@@ -25,7 +26,7 @@ describe('chain-kv target', () => {
   })
 
   it('starts the server with every peer in chain order, and the server accepts that argv', () => {
-    const argv = serverArgv(cluster, 'n2', 'early-ack')
+    const argv = server.argv(cluster, 'n2', 'early-ack')
     expect(argv.slice(0, 2)).toEqual(['node', '/opt/dstest/targets/chain-kv/server/main.js'])
     const config = parseArgs(argv.slice(2))
     expect([...config.peers.entries()]).toEqual([
@@ -38,7 +39,7 @@ describe('chain-kv target', () => {
 
   it('ships the compiled server and exactly the raft-kv modules it imports, under /opt/dstest/targets', () => {
     requireBuiltServer()
-    const files = serverFiles()
+    const files = serverFiles('chain-kv')
     expect(files).toContain('chain-kv/server/main.js')
     expect(files).toContain('raft-kv/server/raft.js')
     expect(files).not.toContain('raft-kv/server/main.js')

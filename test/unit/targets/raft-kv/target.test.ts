@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { Cluster } from '../../../../control/remote.js'
 import { canKill, canPause, hasLogFiles, hasPrimaries, hasImage } from '../../../../targets/target.js'
 import { RaftKvClient } from '../../../../targets/raft-kv/client.js'
-import raftKv, { LOG_FILE, serverArgv, SERVER_DIR } from '../../../../targets/raft-kv/index.js'
+import raftKv, { LOG_FILE, server, SERVER_DIR } from '../../../../targets/raft-kv/index.js'
 import { BUGS } from '../../../../targets/raft-kv/server/bugs.js'
 import { requireBuiltServer } from './cluster.js'
 
@@ -33,13 +33,13 @@ describe('raft-kv target', () => {
   })
 
   it('starts each node with every peer and the bug', () => {
-    expect(serverArgv(clusterOf(3), 'n2', 'no-fsync')).toEqual([
+    expect(server.argv(clusterOf(3), 'n2', 'no-fsync')).toEqual([
       'node',
       `${SERVER_DIR}/main.js`,
       ...['--id', 'n2', '--peers', 'n1=10.0.0.2:7000,n2=10.0.0.3:7000,n3=10.0.0.4:7000', '--listen', '0.0.0.0:7000'],
       ...['--data', '/var/lib/raft-kv', '--log', LOG_FILE, '--pid-file', '/var/run/raft-kv.pid', '--bug', 'no-fsync'],
     ])
-    expect(serverArgv(clusterOf(1), 'n1', undefined)).not.toContain('--bug')
+    expect(server.argv(clusterOf(1), 'n1', undefined)).not.toContain('--bug')
   })
 
   it('refuses an unknown bug before touching any node', async () => {
