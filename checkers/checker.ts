@@ -2,6 +2,19 @@
  * A checker is a pure function from a history to a verdict. Results merge as
  * false > 'unknown' > true: one anomaly makes the test invalid; otherwise one
  * undecided checker makes it unknown.
+ *
+ *     import { compose, type Checker } from 'dstest'
+ *     // A counter's final read must equal the sum of the adds that surely happened.
+ *     const counter: Checker = {
+ *       name: 'counter',
+ *       check(history) {
+ *         const added = history.filter((op) => op.type === 'ok' && op.f === 'add').reduce((n, op) => n + Number(op.value), 0)
+ *         const last = history.filter((op) => op.type === 'ok' && op.f === 'read').at(-1)
+ *         if (!last) return { valid: 'unknown', summary: 'no read completed' }
+ *         return { valid: last.value === added, summary: `read ${String(last.value)}, expected ${added}` }
+ *       },
+ *     }
+ *     const all = compose({ counter, stats: stats() })
  */
 import type { History } from '../core/op.js'
 

@@ -3,6 +3,14 @@
  * `Cluster` hands out one `Remote` per node. Docker (control/docker/) and SSH
  * (control/ssh/) implement these; nothing outside control/ imports dockerode or
  * ssh2.
+ *
+ *     // Inside a target's setup: start the server on every node, read a file back.
+ *     for (const n of cluster.nodes) {
+ *       const r = await cluster.remote(n.name).exec(['node', '--version'], { timeoutMs: 5000 })
+ *       if (r.exitCode !== 0) throw new Error(`${n.name}: ${r.stderr}`)
+ *       await cluster.remote(n.name).exec(['node', '/opt/app/server.js', '--id', n.name], { detach: true })
+ *     }
+ *     await cluster.remote('n1').download('/var/log/app.log', 'store/run/nodes/n1')
  */
 
 export interface ExecOptions {

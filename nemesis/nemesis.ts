@@ -5,6 +5,22 @@
  *
  * Every fault a nemesis applies is tracked by it, and `heal` undoes all of them;
  * `heal` is idempotent and is called in the final phase and on every abort path.
+ *
+ *     // Restarts one node's container now and then (a custom fault).
+ *     let cluster: Cluster
+ *     const reboots = new Set<string>()
+ *     const rebooter: Nemesis = {
+ *       name: 'reboot',
+ *       fs: ['reboot'],
+ *       async setup(ctx) { cluster = ctx.cluster },
+ *       async invoke(op) {
+ *         const node = String(op.value)
+ *         reboots.add(node)
+ *         await cluster.remote(node).exec(['sh', '-c', 'kill -TERM 1'])
+ *         return { type: 'ok', value: node }
+ *       },
+ *       async heal() { reboots.clear() }, // nothing stays broken after a reboot
+ *     }
  */
 import type { Completion } from '../core/op.js'
 import type { GenLike, Invocation } from '../core/generator/types.js'
