@@ -3,7 +3,7 @@
  * false > 'unknown' > true: one anomaly makes the test invalid; otherwise one
  * undecided checker makes it unknown.
  *
- *     import { compose, type Checker } from 'dstest'
+ *     import { compose, stats, type Checker } from 'dstest'
  *     // A counter's final read must equal the sum of the adds that surely happened.
  *     const counter: Checker = {
  *       name: 'counter',
