@@ -5,14 +5,13 @@
  * neighbours), and the master's Raft RPCs under /raft/*. See ../README.md.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { BadRequest, readJson, send } from '../../server-kit/json-http.js'
 import type { AppendEntriesArgs, InstallSnapshotArgs, RequestVoteArgs } from '../../raft-kv/server/messages.js'
 import type { RaftNode } from '../../raft-kv/server/raft.js'
 import type { ChainNode } from './chain.js'
 import type { AckArgs, ForwardArgs, HeartbeatArgs, KvReply, Operation, SnapshotArgs } from './messages.js'
 
-const MAX_BODY = 64 * 1024 * 1024
 
-class BadRequest extends Error {}
 
 export function createHttpServer(chain: ChainNode, raft: RaftNode): Server {
   const server = createServer((req, res) => {
@@ -69,33 +68,4 @@ function toOperation(path: string, body: Record<string, unknown>): Operation {
     default:
       return { op: 'append', key: body.key, value: body.value ?? null }
   }
-}
-
-function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size > MAX_BODY) req.destroy(new BadRequest('body too large'))
-      else chunks.push(c)
-    })
-    req.on('error', reject)
-    req.on('end', () => {
-      try {
-        const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object')
-        resolve(value as Record<string, unknown>)
-      } catch {
-        reject(new BadRequest('body must be a JSON object'))
-      }
-    })
-  })
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent || res.destroyed) return
-  const data = Buffer.from(JSON.stringify(body))
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': data.length })
-  res.end(data)
 }

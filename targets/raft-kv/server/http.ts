@@ -5,6 +5,7 @@
  * lands on a non-leader is answered 'not-leader'). See ../README.md.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { BadRequest, readJson, send } from '../../server-kit/json-http.js'
 import type { BugName } from './bugs.js'
 import type { AppendEntriesArgs, Command, InstallSnapshotArgs, KvReply, RequestVoteArgs } from './messages.js'
 import type { RaftNode } from './raft.js'
@@ -12,7 +13,6 @@ import { postJson, proxyAgent, RpcError } from './rpc.js'
 import { isMicroOpList } from './state-machine.js'
 
 const FORWARDED = 'x-raft-kv-forwarded'
-const MAX_BODY = 64 * 1024 * 1024
 
 export interface HttpOptions {
   /** id → host:port of every server, to forward to the leader. */
@@ -21,7 +21,6 @@ export interface HttpOptions {
   requestTimeoutMs: number
 }
 
-class BadRequest extends Error {}
 
 export function createHttpServer(node: RaftNode, options: HttpOptions): Server {
   const server = createServer((req, res) => {
@@ -89,33 +88,4 @@ function toCommand(path: string, body: Record<string, unknown>): Command {
       if (!isMicroOpList(body.ops)) throw new BadRequest(`/kv/txn needs ops: a list of ['append'|'r'|'w', key, value]`)
       return { op: 'txn', ops: body.ops }
   }
-}
-
-function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let size = 0
-    req.on('data', (c: Buffer) => {
-      size += c.length
-      if (size > MAX_BODY) req.destroy(new BadRequest('body too large'))
-      else chunks.push(c)
-    })
-    req.on('error', reject)
-    req.on('end', () => {
-      try {
-        const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}')
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object')
-        resolve(value as Record<string, unknown>)
-      } catch {
-        reject(new BadRequest('body must be a JSON object'))
-      }
-    })
-  })
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent || res.destroyed) return
-  const data = Buffer.from(JSON.stringify(body))
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': data.length })
-  res.end(data)
 }

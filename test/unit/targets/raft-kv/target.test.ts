@@ -3,7 +3,7 @@
  * starts nodes with, and that its image layer holds a self-contained server.
  */
 import { readFileSync } from 'node:fs'
-import { basename } from 'node:path'
+import { basename, posix } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Cluster } from '../../../../control/remote.js'
 import { canKill, canPause, hasLogFiles, hasPrimaries, hasImage } from '../../../../targets/target.js'
@@ -56,15 +56,14 @@ describe('raft-kv target', () => {
     requireBuiltServer()
     const layer = raftKv.imageLayer()
     expect(layer.name).toBe('raft-kv')
-    const shipped = new Set(layer.files.map((f) => basename(f.to)))
-    expect(shipped).toContain('main.js')
+    const shipped = new Set(layer.files.map((f) => f.to))
+    expect(shipped).toContain(`${SERVER_DIR}/main.js`)
     for (const f of layer.files) {
-      expect(f.to).toBe(`${SERVER_DIR}/${basename(f.from)}`)
-      // Every import is node: built-in or a sibling file of the layer.
+      // Every import is a node: built-in or a file the layer ships, at the same relative place.
       for (const [, spec] of readFileSync(f.from, 'utf8').matchAll(/from '([^']+)'/g)) {
         if (spec!.startsWith('node:')) continue
-        expect(spec, `${basename(f.from)} imports ${spec}`).toMatch(/^\.\/[\w-]+\.js$/)
-        expect(shipped, `${basename(f.from)} imports ${spec}`).toContain(spec!.slice(2))
+        expect(spec, `${basename(f.from)} imports ${spec}`).toMatch(/^\.{1,2}\/[\w./-]+\.js$/)
+        expect(shipped, `${basename(f.from)} imports ${spec}`).toContain(posix.join(posix.dirname(f.to), spec!))
       }
     }
   })
