@@ -57,13 +57,36 @@ export function keyOps(opts: RegisterOptions): GenLike {
   })
 }
 
+/**
+ * The highest key handed out so far, per generator: the final phase reads every
+ * key up to it. (A key lives a few seconds; a write lost to a crash shows only
+ * when someone reads that key again, after the faults are healed.)
+ */
+const lastKey = new WeakMap<WorkloadOptions, { max: number }>()
+
 export const registerWorkload = defineWorkload({
   name: 'register',
-  description: 'read / write / cas on independent keys; linearizability per key (cas-register model)',
+  description: 'read / write / cas on independent keys, then a final read of every key; linearizability per key (cas-register model)',
   operations: ['read', 'write', 'cas'],
   generator(o: WorkloadOptions) {
     const opts = registerOptions(o)
-    return independentConcurrent((i: number) => i, opts.threadsPerKey, () => keyOps(opts))
+    const seen = { max: -1 }
+    lastKey.set(o, seen)
+    const key = (i: number): number => {
+      seen.max = Math.max(seen.max, i)
+      return i
+    }
+    return independentConcurrent(key, opts.threadsPerKey, () => keyOps(opts))
+  },
+  finalGenerator(o: WorkloadOptions) {
+    // Built when first asked (after the main phase), once: one read per key, spread over the threads.
+    let built = false
+    return () => {
+      if (built) return null
+      built = true
+      const max = lastKey.get(o)?.max ?? -1
+      return Array.from({ length: max + 1 }, (_, k) => ({ f: 'read', value: [k, null] }))
+    }
   },
   checkers(o: WorkloadOptions) {
     const opts = registerOptions(o)
