@@ -11,6 +11,7 @@
  *   value of write  [key, v]
  *   value of cas    [key, [from, to]]   ok: it swapped; fail: the value was not `from`
  */
+import { availableParallelism } from 'node:os'
 import type { GenLike } from '../core/generator/types.js'
 import { independentConcurrent, limit } from '../core/generator/index.js'
 import { linearizable } from '../checkers/linearizable.js'
@@ -95,6 +96,8 @@ export const registerWorkload = defineWorkload({
         model: 'cas-register',
         independent: true,
         consistency: opts.consistency,
+        // Keys are independent partitions: check them on both cores.
+        workers: Math.min(4, availableParallelism()),
       }),
       stats: stats(),
     }
