@@ -23,6 +23,8 @@ interface Case {
 const CASES: Record<string, Case[]> = {
   'raft-kv': [
     ...['partition', 'kill', 'pause', 'clock', 'packet', 'partition,kill,pause,clock,packet'].map((n): Case => ({ name: `correct / ${n}`, nemesis: n, expect: 0 })),
+    // The fault that exposes no-fsync, against the correct system: no false alarm.
+    { name: 'correct / kill all', nemesis: 'kill', extra: ['--nemesis-targets', 'all'], expect: 0 },
     { name: 'stale-read / partition', bug: 'stale-read', nemesis: 'partition', expect: 1 },
     { name: 'lease-read / clock,partition on primaries', bug: 'lease-read', nemesis: 'clock,partition', extra: ['--nemesis-targets', 'primaries', '--partition', 'primaries'], expect: 1 },
     { name: 'no-fsync / kill all', bug: 'no-fsync', nemesis: 'kill', extra: ['--nemesis-targets', 'all'], expect: 1 },
