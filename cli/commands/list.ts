@@ -22,12 +22,12 @@ export function listCommand(setExit: (code: number) => void): CommandModule<obje
         for (const [n, d] of rows) out.push(`  ${n.padEnd(w)}  ${d}`)
       }
       if (!kind || kind === 'targets') {
-        section(
-          'targets',
-          listTargets().map((t) => [t.name, t.description]),
-        )
+        // Each target, then its bug modes under it.
+        out.push('targets:')
+        const w = Math.max(...listTargets().map((t) => t.name.length))
         for (const t of listTargets()) {
-          for (const [bug, d] of Object.entries(t.bugs ?? {})) out.push(`    --bug ${bug}: ${d}`)
+          out.push(`  ${t.name.padEnd(w)}  ${t.description}`)
+          for (const [bug, d] of Object.entries(t.bugs ?? {})) out.push(`  ${' '.repeat(w)}    --bug ${bug}: ${d}`)
         }
       }
       if (!kind || kind === 'workloads') section('workloads', listWorkloads().map((w) => [w.name, w.description]))

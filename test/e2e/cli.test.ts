@@ -25,7 +25,9 @@ describe('dstest CLI: help, version, list', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/targets:\n[\s\S]*\n  memory\s+in-process/)
     expect(r.stdout).toMatch(/\n  raft-kv\s+the bundled Raft/)
-    expect(r.stdout).toContain('--bug stale-read')
+    // Bug modes are listed under their own target.
+    expect(r.stdout).toMatch(/\n  memory\s+in-process[^\n]*\n\s+--bug stale-read: /)
+    expect(r.stdout).toMatch(/\n  raft-kv\s[^\n]*\n\s+--bug stale-read: [\s\S]*--bug no-vote-persist: /)
     expect(r.stdout).toMatch(/workloads:\n\s+register/)
     expect(r.stdout).toMatch(/checkers:[\s\S]*linearizable/)
     expect(dstest(['list', 'workloads']).stdout).not.toContain('targets:')
