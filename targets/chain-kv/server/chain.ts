@@ -8,12 +8,15 @@
  *
  * Configurations come from the master (master.ts) with an epoch. Fencing: a
  * node takes chain messages only from its neighbours in its own epoch, and it
- * serves clients (head: writes, tail: reads) only while it holds a lease the
- * master renewed less than `leaseMs` ago (the master waits longer, `failMs`,
- * before it removes a silent node).
+ * serves clients (head: writes, tail: reads) only while it holds a lease: at
+ * most `leaseMs` from a heartbeat reply of ours that the master received and
+ * echoed back (the master waits longer, `failMs`, after the last reply it
+ * received before it removes a silent node). Heartbeats of an epoch older than
+ * one we have seen are ignored.
  */
 import { performance } from 'node:perf_hooks'
 import { Agent } from 'node:http'
+import { randomUUID } from 'node:crypto'
 import { postJson } from '../../raft-kv/server/rpc.js'
 import type { Logger } from '../../raft-kv/server/logger.js'
 import type { BugName } from './bugs.js'
@@ -90,6 +93,10 @@ export class ChainNode {
   /** We hold everything our predecessor had when the current epoch began (see handleForward). */
   private synced = false
   private leaseUntil = -Infinity
+  /** Names this process in lease stamps (see HeartbeatArgs.lease). */
+  private readonly boot = randomUUID()
+  /** The newest epoch any master told us of: heartbeats of older epochs are stale messages. */
+  private masterEpoch = 0
   private readonly waiters = new Map<number, Waiter>()
   private link: Link | null = null
   private ack = { peer: null as string | null, epoch: 0, sent: 0, inflight: false }
@@ -127,6 +134,7 @@ export class ChainNode {
       if (u.seq <= this.seq) this.log.push(u)
     }
     this.synced = predecessorOf(this.config, this.id) === null
+    this.masterEpoch = this.config.epoch
     if (this.role === 'tail') this.ackedSeq = this.seq
     this.logger.info(`start epoch=${this.config.epoch} chain=${this.config.chain.join(',')} seq=${this.seq} retained=${this.log.length}`)
     // Retries of forwards and acks that failed, and of links idle after a config change.
@@ -251,11 +259,20 @@ export class ChainNode {
   // ---- configuration (from the master) ------------------------------------------------
 
   handleHeartbeat(args: HeartbeatArgs): HeartbeatReply {
+    // A heartbeat from before an epoch we already know of (delayed in the network, or queued
+    // while we were paused) says nothing about now: it must neither revive a removed node
+    // nor renew a lease.
+    if (this.fenced && args.epoch < this.masterEpoch) return this.heartbeatReply()
+    this.masterEpoch = Math.max(this.masterEpoch, args.epoch)
     const c = args.config
     if (c && (!this.fenced || c.epoch > this.config.epoch)) this.adopt(c)
     if (args.epoch === this.config.epoch && isNamed(this.config, this.id)) {
       this.removed = false
-      this.leaseUntil = performance.now() + this.options.leaseMs
+      // The lease runs from our stamp that the master echoes, i.e. from a reply it received
+      // (and counted as lastSeen), never from when this message happened to arrive.
+      const l = args.lease
+      if (!this.fenced) this.leaseUntil = performance.now() + this.options.leaseMs
+      else if (l && l.boot === this.boot && l.at <= performance.now()) this.leaseUntil = Math.max(this.leaseUntil, l.at + this.options.leaseMs)
     } else if (this.fenced && args.epoch > this.config.epoch && !this.removed) {
       // A newer configuration that the master did not send us: we are out of the chain.
       this.logger.info(`removed: master ${args.master} is at epoch ${args.epoch}, we were at ${this.config.epoch}`)
@@ -264,7 +281,11 @@ export class ChainNode {
       this.failWaiters('reconfigured')
       this.link = null
     }
-    return { id: this.id, epoch: this.config.epoch, seq: this.seq, role: this.role, synced: this.synced }
+    return this.heartbeatReply()
+  }
+
+  private heartbeatReply(): HeartbeatReply {
+    return { id: this.id, epoch: this.config.epoch, seq: this.seq, role: this.role, synced: this.synced, lease: { boot: this.boot, at: performance.now() } }
   }
 
   private adopt(c: ChainConfig): void {

@@ -100,7 +100,9 @@ export class Master {
 
   private async probe(id: string, config: ChainConfig): Promise<void> {
     const view = this.views.get(id)!
-    const args: HeartbeatArgs = { epoch: config.epoch, config: isNamed(config, id) ? config : null, master: this.options.id }
+    // Echo the node's stamp from its last reply we received (see HeartbeatArgs.lease): its lease
+    // starts no later than our view.lastSeen, so it ends before we may remove it (failMs > leaseMs).
+    const args: HeartbeatArgs = { epoch: config.epoch, config: isNamed(config, id) ? config : null, master: this.options.id, lease: view.reply?.lease ?? null }
     try {
       const res = await postJson(this.options.addresses.get(id)!, '/chain/heartbeat', args, Math.max(200, this.options.heartbeatMs * 2), { agent: probeAgent })
       if (res.status !== 200) throw new Error(`HTTP ${res.status}`)
@@ -117,7 +119,9 @@ export class Master {
     const reply = await this.raft.propose({ op: 'cas', key: CONFIG_KEY, from, to })
     if (reply.ok) {
       this.logger.info(`master: epoch ${to.epoch} chain=${to.chain.join(',')} joining=${to.joining ?? '-'}`)
-      // Tell the nodes now rather than at the next period.
+      // Tell the nodes now rather than at the next period; a second probe echoes the stamps of the
+      // first, so nodes (a first configuration, a restarted node) hold a lease without waiting a period.
+      await Promise.all(this.nodes.map((id) => this.probe(id, to)))
       await Promise.all(this.nodes.map((id) => this.probe(id, to)))
     } else {
       this.logger.info(`master: change to epoch ${to.epoch} not made (${reply.error})`)

@@ -29,6 +29,15 @@ export interface ChainConfig {
 
 export type Role = 'head' | 'middle' | 'tail' | 'standby'
 
+/**
+ * A moment on one node's monotonic clock: `at` is its performance.now(), `boot`
+ * names the process (a restarted node's clock starts again from zero).
+ */
+export interface LeaseStamp {
+  boot: string
+  at: number
+}
+
 /** Master → node, every heartbeat period: liveness probe, lease, and the configuration. */
 export interface HeartbeatArgs {
   /** The master's current epoch. */
@@ -37,6 +46,13 @@ export interface HeartbeatArgs {
   config: ChainConfig | null
   /** The master replica that sends it (the Raft leader). */
   master: string
+  /**
+   * The stamp of the node's last heartbeat reply that this master received (null
+   * before it got one). The node's lease runs from that moment, which precedes the
+   * master's own `lastSeen` for it: a heartbeat delayed in the network (or queued
+   * while the node was paused) grants nothing the master has not counted.
+   */
+  lease?: LeaseStamp | null
 }
 export interface HeartbeatReply {
   id: string
@@ -45,6 +61,8 @@ export interface HeartbeatReply {
   role: Role
   /** This node holds everything its predecessor had when this epoch began. */
   synced: boolean
+  /** When the node answered, on its own clock: echoed by the master in its next heartbeat. */
+  lease?: LeaseStamp
 }
 
 /** Predecessor → successor: updates in seq order (possibly none, to learn the successor's seq). */
