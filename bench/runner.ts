@@ -41,7 +41,7 @@ async function runnerBench(dir: string): Promise<{ ops: number; seconds: number;
   })
   writer.close()
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9
-  await memoryTarget.teardown()
+  await memoryTarget.teardown(cluster)
   // An "op" here is one invocation with its completion (two history lines).
   const ops = result.ops / 2
   return { ops, seconds: round(seconds), opsPerSecond: Math.round(ops / seconds), file, bytes: statSync(file).size }

@@ -52,7 +52,8 @@ function asKeyed(value: unknown, f: string): [unknown, unknown] {
   return ['r', value]
 }
 
-let store: MemoryKvStore | undefined
+/** One store per run (a library user may run several tests in one process). */
+const stores = new Map<string, MemoryKvStore>()
 
 export const memoryTarget = defineTarget({
   name: 'memory',
@@ -60,21 +61,22 @@ export const memoryTarget = defineTarget({
   bugs: memoryBugs,
   workloads: ['register'],
   runtimes: ['memory'],
-  async setup(_cluster, options) {
+  async setup(cluster, options) {
     if (options.bug !== undefined && !(options.bug in memoryBugs)) {
       throw new DstestError('E_UNKNOWN_NAME', `unknown bug '${options.bug}' for target memory`, {
         fix: `choose one of: ${Object.keys(memoryBugs).join(', ')}`,
       })
     }
-    store?.close()
-    store = new MemoryKvStore(options.bug === 'stale-read' ? { bug: 'stale-read' } : {})
+    stores.get(cluster.runId)?.close()
+    stores.set(cluster.runId, new MemoryKvStore(options.bug === 'stale-read' ? { bug: 'stale-read' } : {}))
   },
-  async teardown() {
-    store?.close()
-    store = undefined
+  async teardown(cluster) {
+    stores.get(cluster.runId)?.close()
+    stores.delete(cluster.runId)
   },
-  client({ node }) {
-    if (!store) throw new Error('memory target is not set up')
+  client({ node, cluster }) {
+    const store = stores.get(cluster.runId)
+    if (!store) throw new Error(`memory target is not set up for run ${cluster.runId}`)
     const n = Number(node.slice(1))
     return new MemoryKvClient(store, node, n % 2 === 0)
   },
