@@ -14,6 +14,7 @@ import { netStateOf } from './net.js'
 import { PACKET_FS, packetNemesis } from './packet.js'
 import { PARTITION_FS, partitionNemesis } from './partition.js'
 import { KILL_FS, PAUSE_FS, killNemesis, pauseNemesis, type TargetProcessControl } from './process.js'
+import { SKEWED_LEADER_FS, skewedLeaderNemesis } from './skewed-leader.js'
 import { finalOps, NEMESIS_KINDS, Plan, ScheduleGenerator, type NemesisKind, type ScheduleOptions } from './schedule.js'
 import { hasNetworkControl } from '../control/capabilities.js'
 
@@ -34,6 +35,10 @@ export const nemeses: Record<'none' | NemesisKind, { description: string; fs: re
   clock: { description: 'clock skew through libfaketime: bump ±ms, strobe, reset', fs: CLOCK_FS },
   kill: { description: "kill the target's process (or the node) and start it again", fs: KILL_FS },
   pause: { description: "pause the target's process (or the node) and resume it", fs: PAUSE_FS },
+  'skewed-leader': {
+    description: 'cut the leader off, then step its clock back 5-60 s at once (exposes wall-clock leases); not with partition',
+    fs: SKEWED_LEADER_FS,
+  },
 }
 
 /** Parses `--nemesis` ('none', 'partition', 'kill,partition', ...) into kinds; throws E_UNKNOWN_NAME / E_USAGE. */
@@ -44,6 +49,9 @@ export function parseNemesisKinds(spec: string | readonly string[]): NemesisKind
     if (name === 'none') continue
     if (!(NEMESIS_KINDS as readonly string[]).includes(name)) throw new UnknownNameError('nemesis', name, Object.keys(nemeses))
     if (!kinds.includes(name as NemesisKind)) kinds.push(name as NemesisKind)
+  }
+  if (kinds.includes('skewed-leader') && kinds.includes('partition')) {
+    throw new UsageError('skewed-leader and partition both set the network rules of the same nodes', 'use one of them per run')
   }
   if (names.includes('none') && kinds.length > 0) throw new UsageError(`'none' cannot be combined with other nemeses (got ${names.join(',')})`, 'pass --nemesis none alone')
   return kinds
@@ -71,6 +79,8 @@ function faultNemesis(kind: NemesisKind, options: BuildOptions): Nemesis {
       return killNemesis(options.target)
     case 'pause':
       return pauseNemesis(options.target)
+    case 'skewed-leader':
+      return skewedLeaderNemesis()
   }
 }
 
@@ -97,7 +107,7 @@ export function composeNemesis(parts: readonly Nemesis[]): Nemesis {
       // every part is healed even if one fails, and the first failure is reported.
       const order = [...parts].sort((a, b) => Number(b.name === 'kill' || b.name === 'pause') - Number(a.name === 'kill' || a.name === 'pause'))
       const results = await Promise.allSettled(order.map((p) => p.heal()))
-      if (cluster && hasNetworkControl(cluster) && parts.some((p) => p.name === 'partition' || p.name === 'packet')) {
+      if (cluster && hasNetworkControl(cluster) && parts.some((p) => p.name === 'partition' || p.name === 'packet' || p.name === 'skewed-leader')) {
         await netStateOf(cluster).heal(true)
       }
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')

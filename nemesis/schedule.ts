@@ -17,7 +17,7 @@ import { grudgeFor, type Grudge, type Topology } from './grudge.js'
 import { DEFAULT_PACKET, type PacketOptions } from './packet.js'
 import { planNodes, type NodeSelection } from './selection.js'
 
-export const NEMESIS_KINDS = ['partition', 'packet', 'clock', 'kill', 'pause'] as const
+export const NEMESIS_KINDS = ['partition', 'packet', 'clock', 'kill', 'pause', 'skewed-leader'] as const
 export type NemesisKind = (typeof NEMESIS_KINDS)[number]
 
 export interface ClockOptions {
@@ -62,6 +62,7 @@ export const STOP_OF: Record<NemesisKind, OpTemplate> = {
   clock: { f: 'reset-clock' },
   kill: { f: 'start' },
   pause: { f: 'resume' },
+  'skewed-leader': { f: 'stop-skewed-leader' },
 }
 
 function isGrudge(p: ScheduleOptions['partition']): p is Grudge {
@@ -99,6 +100,11 @@ function drawStart(kind: NemesisKind, o: ScheduleOptions, nodes: readonly string
       return { f: 'kill', value: { nodes: planNodes(targets, nodes, random) } }
     case 'pause':
       return { f: 'pause', value: { nodes: planNodes(targets, nodes, random) } }
+    case 'skewed-leader': {
+      // Always back (a wall-clock lease then looks valid for longer), 5 s to max.
+      const max = Math.max(5_000, Math.round(o.clock?.maxOffsetMs ?? 60_000))
+      return { f: 'start-skewed-leader', value: { deltaMs: -random.between(5_000, max) } }
+    }
   }
 }
 

@@ -7,7 +7,7 @@ import type { Options } from 'yargs'
 export const runOptions = {
   target: { type: 'string', describe: 'system under test (see `dstest list targets`)  [default: raft-kv]' },
   workload: { type: 'string', describe: "workload name or a path to a workload module  [default: the target's first]" },
-  nemesis: { type: 'string', describe: 'faults, comma-separated: none, partition, packet, clock, kill, pause  [default: none]' },
+  nemesis: { type: 'string', describe: 'faults, comma-separated: none, partition, packet, clock, kill, pause, skewed-leader  [default: none]' },
   'nemesis-interval': { type: 'number', describe: 'seconds between fault changes  [default: 10]' },
   'nemesis-targets': { type: 'string', describe: 'which nodes faults hit: one, minority, majority, all, primaries' },
   partition: { type: 'string', describe: 'partition topology: one, majority, majorities-ring, minority-third, halves, random-halves, bridge, primaries  [default: drawn each time]' },
