@@ -25,7 +25,7 @@ import {
   type Operation,
   type OpInput,
 } from './linearizability/index.js'
-import { UnknownNameError } from '../core/errors.js'
+import { UnknownNameError, UsageError } from '../core/errors.js'
 
 export interface LinearizableOptions {
   model: string
@@ -73,6 +73,14 @@ export function linearizable(options: LinearizableOptions): Checker {
   const consistency = options.consistency ?? 'linearizable'
   const independent = options.independent ?? false
   const nilReadIsUnknown = options.nilReadIsUnknown ?? false
+  if (consistency === 'sequential' && independent) {
+    // Herlihy & Wing: linearizability is local, sequential consistency is not, so
+    // every key being sequentially consistent says nothing about the whole history.
+    throw new UsageError(
+      'sequential consistency cannot be checked key by key (it is not compositional)',
+      'check the whole history without --independent, with a model whose state holds every key (e.g. kv-unpartitioned)',
+    )
+  }
   const modelSpec: ModelSpec = { name: options.model, options: options.initial === undefined ? {} : { initial: options.initial } }
   return {
     name: consistency === 'sequential' ? 'sequential' : 'linearizable',

@@ -25,7 +25,7 @@ export interface RegisterOptions {
   opsPerKey: number
   /** Threads working one key at a time (capped at the concurrency). */
   threadsPerKey: number
-  /** Consistency model to check: 'linearizable' (default) or 'sequential'. */
+  /** Consistency model to check: 'linearizable' (default); 'sequential' is refused, as it cannot be checked key by key. */
   consistency: 'linearizable' | 'sequential'
 }
 

@@ -81,6 +81,9 @@ describe('dstest CLI: bad input exits 3 with one line', () => {
     expect(dstest(['check', file]).stderr).toMatch(/needs a checker: pass --checker/)
     expect(dstest(['check', file, '--checker', 'linearizable']).stderr).toMatch(/needs a model/)
     expect(dstest(['check', file, '--checker', 'linearizable', '--model', 'nope']).code).toBe(3)
+    const sc = dstest(['check', file, '--checker', 'linearizable', '--model', 'cas-register', '--independent', '--consistency', 'sequential'])
+    expect(sc.code).toBe(3)
+    expect(sc.stderr).toMatch(/sequential consistency cannot be checked key by key/)
   })
 
   it('a bad config file', () => {
