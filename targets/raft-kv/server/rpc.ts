@@ -3,6 +3,7 @@
  * forwards client requests to the leader. One pooled agent per process.
  */
 import { Agent, request } from 'node:http'
+import { splitAddress } from '../../server-kit/args.js'
 
 /** Raft RPCs: at most one append in flight per peer, plus votes and snapshots. */
 export const peerAgent = new Agent({ keepAlive: true, maxSockets: 4 })
@@ -69,10 +70,3 @@ export function postJson(
 }
 
 /** 'host:port' → [host, port]. */
-export function splitAddress(address: string): [string, number] {
-  const at = address.lastIndexOf(':')
-  if (at <= 0) throw new Error(`address '${address}' needs host:port`)
-  const port = Number(address.slice(at + 1))
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`address '${address}' has a bad port`)
-  return [address.slice(0, at), port]
-}
