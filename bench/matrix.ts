@@ -1,13 +1,15 @@
 /**
- * npm run bench -- matrix [-- --target raft-kv --runs 10 --time-limit 60 --only correct|bugs]
+ * npm run bench -- matrix [-- --target raft-kv --runs 10 --time-limit 60 --only correct|bugs --parallel 1]
  *
  * Runs the built CLI over a matrix of seeded runs: the correct system under each
  * nemesis (expected valid, exit 0) and each bug mode under the nemesis that
  * exposes it (expected caught, exit 1). Prints one JSON document with every
  * run's exit code, verdict, ops and seconds, plus a Markdown table for the
- * README. Runs one at a time: each one is a whole 5-node cluster.
+ * README. Each run is a whole 5-node cluster with its own network; `--parallel N`
+ * runs N of them at once (the verdicts of a correct system must not depend on
+ * load; the table says what parallelism was used).
  */
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, realpathSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -57,28 +59,45 @@ if (cases.length === 0) {
   process.exit(3)
 }
 
-const rows: { case: string; expected: number; runs: { seed: number; exit: number | null; valid: unknown; ops: number; seconds: number }[] }[] = []
-for (const c of cases) {
-  const row = { case: c.name, expected: c.expect, runs: [] as { seed: number; exit: number | null; valid: unknown; ops: number; seconds: number }[] }
-  for (let seed = 1; seed <= runs; seed++) {
-    const store = mkdtempSync(join(tmpdir(), 'dstest-matrix-'))
-    const args = ['run', '--target', target, '--nemesis', c.nemesis, '--nemesis-interval', interval, '--time-limit', timeLimit, '--seed', String(seed), '--store', store, '--reporter', 'quiet', ...(c.bug ? ['--bug', c.bug] : []), ...(c.extra ?? [])]
-    const t0 = Date.now()
-    const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: (Number(timeLimit) + 240) * 1000 })
-    let valid: unknown = null
-    let ops = 0
-    try {
-      const dir = realpathSync(join(store, 'latest'))
-      valid = (JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { valid: unknown }).valid
-      ops = readFileSync(join(dir, 'history.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"invoke"') && !l.includes('"nemesis"')).length
-    } catch {
-      // no results: the run failed before checking (its exit code says why)
-    }
-    row.runs.push({ seed, exit: r.status, valid, ops, seconds: Math.round((Date.now() - t0) / 100) / 10 })
-    process.stderr.write(`${c.name} seed=${seed} exit=${r.status} valid=${String(valid)} ops=${ops}\n`)
-  }
-  rows.push(row)
+type Run = { seed: number; exit: number | null; valid: unknown; ops: number; seconds: number }
+const parallel = Math.max(1, Number(arg('parallel', '1')))
+
+function runOne(c: Case, seed: number): Promise<Run> {
+  const store = mkdtempSync(join(tmpdir(), 'dstest-matrix-'))
+  const args = ['run', '--target', target, '--nemesis', c.nemesis, '--nemesis-interval', interval, '--time-limit', timeLimit, '--seed', String(seed), '--store', store, '--reporter', 'quiet', ...(c.bug ? ['--bug', c.bug] : []), ...(c.extra ?? [])]
+  const t0 = Date.now()
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: 'ignore' })
+    const timer = setTimeout(() => child.kill('SIGINT'), (Number(timeLimit) + 240) * 1000)
+    child.on('exit', (status) => {
+      clearTimeout(timer)
+      let valid: unknown = null
+      let ops = 0
+      try {
+        const dir = realpathSync(join(store, 'latest'))
+        valid = (JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { valid: unknown }).valid
+        ops = readFileSync(join(dir, 'history.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"invoke"') && !l.includes('"nemesis"')).length
+      } catch {
+        // no results: the run failed before checking (its exit code says why)
+      }
+      process.stderr.write(`${c.name} seed=${seed} exit=${status} valid=${String(valid)} ops=${ops} store=${store}\n`)
+      done({ seed, exit: status, valid, ops, seconds: Math.round((Date.now() - t0) / 100) / 10 })
+    })
+  })
 }
+
+const jobs = cases.flatMap((c) => Array.from({ length: runs }, (_, i) => ({ c, seed: i + 1 })))
+const results = new Map<Case, Run[]>(cases.map((c) => [c, []]))
+let next = 0
+await Promise.all(
+  Array.from({ length: Math.min(parallel, jobs.length) }, async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++]!
+      results.get(job.c)!.push(await runOne(job.c, job.seed))
+    }
+  }),
+)
+const rows = cases.map((c) => ({ case: c.name, expected: c.expect, runs: results.get(c)!.sort((a, b) => a.seed - b.seed) }))
 
 const table = [
   `| case | expected | as expected | exits | mean ops | mean s |`,
@@ -89,4 +108,4 @@ const table = [
     return `| ${r.case} | ${r.expected === 0 ? 'valid (0)' : 'caught (1)'} | ${good}/${r.runs.length} | ${r.runs.map((x) => x.exit).join(' ')} | ${mean((x) => x.ops)} | ${mean((x) => x.seconds)} |`
   }),
 ].join('\n')
-console.log(JSON.stringify({ bench: 'matrix', target, runs, timeLimit: Number(timeLimit), nemesisInterval: Number(interval), rows, table }, null, 2))
+console.log(JSON.stringify({ bench: 'matrix', target, runs, timeLimit: Number(timeLimit), nemesisInterval: Number(interval), parallel, rows, table }, null, 2))
