@@ -4,23 +4,11 @@
  * Ctrl-C in the middle of a partition heals, removes everything and exits 130
  * with a readable history.
  */
-import { execFileSync, spawnSync } from 'node:child_process'
-import { readFileSync, realpathSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { dstest, dstestSpawn, requireBuild, tempDir } from '../../e2e/helpers.js'
-
-const engine = spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0
-
-function leftovers(): string[] {
-  const containers = execFileSync('docker', ['ps', '-aq', '--filter', 'label=dstest.run'], { encoding: 'utf8' }).trim()
-  const networks = execFileSync('docker', ['network', 'ls', '-q', '--filter', 'label=dstest.run'], { encoding: 'utf8' }).trim()
-  return [...containers.split('\n'), ...networks.split('\n')].filter(Boolean)
-}
-
-function results(store: string): { valid: unknown; checkers: Record<string, { valid: unknown }> } {
-  return JSON.parse(readFileSync(join(realpathSync(join(store, 'latest')), 'results.json'), 'utf8')) as never
-}
+import { engine, latestRun, leftovers, results } from './helpers.js'
 
 describe.skipIf(!engine)(`raft-kv end to end on Docker${engine ? '' : ' (skipped: no Docker engine answers `docker info`)'}`, () => {
   beforeAll(() => requireBuild())
@@ -33,7 +21,7 @@ describe.skipIf(!engine)(`raft-kv end to end on Docker${engine ? '' : ' (skipped
     expect(r.stdout).toMatch(/verdict: VALID \(exit 0\)/)
     expect(r.code).toBe(0)
     expect(results(store).checkers['linearizable']?.valid).toBe(true)
-    expect(leftovers()).toEqual([])
+    expect(leftovers(store)).toEqual([])
   }, 200_000)
 
   it('the stale-read bug is caught under partitions (exit 1)', () => {
@@ -41,9 +29,9 @@ describe.skipIf(!engine)(`raft-kv end to end on Docker${engine ? '' : ' (skipped
     const r = dstest(['run', '--target', 'raft-kv', '--bug', 'stale-read', '--nemesis', 'partition', '--nemesis-interval', '4', '--time-limit', '20', '--seed', '5', '--store', store], { timeoutMs: 180_000 })
     expect(r.stdout).toMatch(/linearizable: INVALID/)
     expect(r.code).toBe(1)
-    const run = realpathSync(join(store, 'latest'))
+    const run = latestRun(store)
     expect(readFileSync(join(run, 'report.html'), 'utf8')).toContain('Why it is not linearizable')
-    expect(leftovers()).toEqual([])
+    expect(leftovers(store)).toEqual([])
   }, 200_000)
 
   it('Ctrl-C during a partition heals, removes every container and network, and exits 130 with a readable history', async () => {
@@ -66,8 +54,8 @@ describe.skipIf(!engine)(`raft-kv end to end on Docker${engine ? '' : ' (skipped
     // Mid-partition: rules are in place on the nodes right now.
     child.kill('SIGINT')
     expect(await exited).toBe(130)
-    expect(leftovers()).toEqual([])
-    const run = realpathSync(join(store, 'latest'))
+    expect(leftovers(store)).toEqual([])
+    const run = latestRun(store)
     const check = dstest(['check', run])
     expect([0, 1]).toContain(check.code) // a readable, checkable history (3 would mean malformed)
     expect(readFileSync(join(run, 'history.jsonl'), 'utf8')).toMatch(/"f":"start-partition"/)
@@ -96,8 +84,8 @@ describe.skipIf(!engine)(`raft-kv end to end on Docker${engine ? '' : ' (skipped
     await new Promise((r) => setTimeout(r, 6000)) // a progress line is written every 5 s
     child.kill('SIGINT')
     expect(await exited).toBe(130)
-    expect(leftovers()).toEqual([])
-    const test = JSON.parse(readFileSync(join(realpathSync(join(store, 'latest')), 'test.json'), 'utf8')) as { finishedAt?: string }
+    expect(leftovers(store)).toEqual([])
+    const test = JSON.parse(readFileSync(join(latestRun(store), 'test.json'), 'utf8')) as { finishedAt?: string }
     expect(test.finishedAt).toBeDefined()
   }, 200_000)
 })
