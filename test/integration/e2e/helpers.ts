@@ -5,6 +5,8 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync, realpathSync } from 'node:fs'
 import { join } from 'node:path'
+import { expect, it } from 'vitest'
+import { dstest, tempDir } from '../../e2e/helpers.js'
 
 export const engine = spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0
 
@@ -27,4 +29,32 @@ export function leftovers(store?: string): string[] {
 
 export function results(store: string): { valid: unknown; checkers: Record<string, { valid: unknown }> } {
   return JSON.parse(readFileSync(join(latestRun(store), 'results.json'), 'utf8')) as never
+}
+
+/**
+ * The two runs every bundled target passes in CI: the correct system valid
+ * under partitions, and `bug` caught under partitions with the counterexample
+ * in the report; neither leaves a container or network behind.
+ */
+export function validAndCaughtUnderPartitions(target: string, bug: { name: string; seed: number }): void {
+  it(`the correct ${target} is linearizable under partitions (exit 0) and leaves nothing behind`, () => {
+    const store = tempDir()
+    const r = dstest(['run', '--target', target, '--nemesis', 'partition', '--nemesis-interval', '4', '--time-limit', '15', '--seed', '1', '--store', store], { timeoutMs: 180_000 })
+    expect(r.stderr).toBe('')
+    expect(r.stdout).toMatch(/nemesis ok start-partition/)
+    expect(r.stdout).toMatch(/verdict: VALID \(exit 0\)/)
+    expect(r.code).toBe(0)
+    expect(results(store).checkers['linearizable']?.valid).toBe(true)
+    expect(leftovers(store)).toEqual([])
+  }, 200_000)
+
+  it(`the ${bug.name} bug is caught under partitions (exit 1), with the counterexample in the report`, () => {
+    const store = tempDir()
+    const r = dstest(['run', '--target', target, '--bug', bug.name, '--nemesis', 'partition', '--nemesis-interval', '4', '--time-limit', '20', '--seed', String(bug.seed), '--store', store], { timeoutMs: 180_000 })
+    expect(r.stdout).toMatch(/linearizable: INVALID/)
+    expect(r.code).toBe(1)
+    expect(results(store).valid).toBe(false)
+    expect(readFileSync(join(latestRun(store), 'report.html'), 'utf8')).toContain('Why it is not linearizable')
+    expect(leftovers(store)).toEqual([])
+  }, 200_000)
 }

@@ -8,31 +8,12 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { dstest, dstestSpawn, requireBuild, tempDir } from '../../e2e/helpers.js'
-import { engine, latestRun, leftovers, results } from './helpers.js'
+import { engine, latestRun, leftovers, validAndCaughtUnderPartitions } from './helpers.js'
 
 describe.skipIf(!engine)(`raft-kv end to end on Docker${engine ? '' : ' (skipped: no Docker engine answers `docker info`)'}`, () => {
   beforeAll(() => requireBuild())
 
-  it('the correct system is linearizable under partitions (exit 0) and leaves nothing behind', () => {
-    const store = tempDir()
-    const r = dstest(['run', '--target', 'raft-kv', '--nemesis', 'partition', '--nemesis-interval', '4', '--time-limit', '15', '--seed', '1', '--store', store], { timeoutMs: 180_000 })
-    expect(r.stderr).toBe('')
-    expect(r.stdout).toMatch(/nemesis ok start-partition/)
-    expect(r.stdout).toMatch(/verdict: VALID \(exit 0\)/)
-    expect(r.code).toBe(0)
-    expect(results(store).checkers['linearizable']?.valid).toBe(true)
-    expect(leftovers(store)).toEqual([])
-  }, 200_000)
-
-  it('the stale-read bug is caught under partitions (exit 1)', () => {
-    const store = tempDir()
-    const r = dstest(['run', '--target', 'raft-kv', '--bug', 'stale-read', '--nemesis', 'partition', '--nemesis-interval', '4', '--time-limit', '20', '--seed', '5', '--store', store], { timeoutMs: 180_000 })
-    expect(r.stdout).toMatch(/linearizable: INVALID/)
-    expect(r.code).toBe(1)
-    const run = latestRun(store)
-    expect(readFileSync(join(run, 'report.html'), 'utf8')).toContain('Why it is not linearizable')
-    expect(leftovers(store)).toEqual([])
-  }, 200_000)
+  validAndCaughtUnderPartitions('raft-kv', { name: 'stale-read', seed: 5 })
 
   it('Ctrl-C during a partition heals, removes every container and network, and exits 130 with a readable history', async () => {
     const store = tempDir()
