@@ -99,7 +99,8 @@ describe('dstest CLI: bad input exits 3 with one line', () => {
 describe('dstest CLI: running the memory target', () => {
   it('a correct run is valid (exit 0) and stores test.json, history, results, report; check agrees', () => {
     const store = tempDir()
-    const r = dstest(['run', '--target', 'memory', '--time-limit', '2', '--seed', '7', '--store', store, '--junit', join(store, 'junit.xml')])
+    // 1,000 ops/s: enough cas attempts that one succeeds (the stats checker fails a run where none did).
+    const r = dstest(['run', '--target', 'memory', '--time-limit', '2', '--rate', '1000', '--seed', '7', '--store', store, '--junit', join(store, 'junit.xml')])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     expect(r.stdout.split('\n')[0]).toMatch(/seed=7/)
@@ -135,7 +136,7 @@ describe('dstest CLI: running the memory target', () => {
 
   it('--test-count runs several seeds and summarises; --reporter json prints JSON lines', () => {
     const store = tempDir()
-    const r = dstest(['run', '--target', 'memory', '--time-limit', '1', '--test-count', '2', '--seed', '10', '--store', store, '--reporter', 'json'])
+    const r = dstest(['run', '--target', 'memory', '--time-limit', '1', '--rate', '1000', '--test-count', '2', '--seed', '10', '--store', store, '--reporter', 'json'])
     expect(r.code).toBe(0)
     const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; seed?: number; runs?: unknown[] })
     expect(events.filter((e) => e.event === 'start').map((e) => e.seed)).toEqual([10, 11])
