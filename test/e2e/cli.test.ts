@@ -145,7 +145,7 @@ describe('dstest CLI: running the memory target', () => {
 
   it('Ctrl-C stops the run, checks what was recorded and exits 130', async () => {
     const store = tempDir()
-    const child = dstestSpawn(['run', '--target', 'memory', '--time-limit', '60', '--store', store])
+    const child = dstestSpawn(['run', '--target', 'memory', '--time-limit', '60', '--rate', '1000', '--store', store])
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     await new Promise<void>((resolve) => {
