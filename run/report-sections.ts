@@ -22,7 +22,9 @@ export function linearizabilitySections(runDir: string, history: readonly Op[], 
     if (!isLinearizableFailure(r)) continue
     const operations = toOperations(history, r.independent, r.nilReadIsUnknown)
     const faults = faultWindows(history).map((f) => ({ start: f.startIndex, end: f.endIndex, label: f.label }))
-    const page = renderHtml(operations, r.detail, createModel(r.modelSpec), { faults, maxOps: 60, title: `${name}: ${r.summary ?? ''}` })
+    // The page prints its verdict after the title, so the title names only what was checked.
+    const what = `${r.failedKey !== undefined ? `key ${JSON.stringify(r.failedKey)}, ` : ''}model ${r.model}`
+    const page = renderHtml(operations, r.detail, createModel(r.modelSpec), { faults, maxOps: 60, title: `${name}: ${what}` })
     const file = `${name}.html`
     writeFileSync(join(runDir, file), page)
     const srcdoc = page.replace(/&/g, '&amp;').replace(/"/g, '&quot;')
@@ -30,7 +32,7 @@ export function linearizabilitySections(runDir: string, history: readonly Op[], 
       title: `Why it is not ${r.consistency === 'sequential' ? 'sequentially consistent' : 'linearizable'} (${name})`,
       html:
         (r.explanation ? `<p>${r.explanation.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>` : '') +
-        `<p><a href="${file}">open the full view</a></p><iframe title="${name} counterexample" srcdoc="${srcdoc}" style="width:100%;height:560px;border:1px solid #dee2e6"></iframe>`,
+        `<p><a href="${file}">open the full view</a></p><iframe title="${name} counterexample" srcdoc="${srcdoc}" style="width:100%;height:560px;border:1px solid #dee2e6" onload="this.style.height=(this.contentDocument.documentElement.offsetHeight+2)+'px'"></iframe>`,
     })
   }
   return out
