@@ -14,10 +14,11 @@
  * `fail`; `fail` only when the server said the operation had no effect (cas
  * mismatch, or refused before it entered the chain), or when no request left.
  */
-import { Agent, request } from 'node:http'
+import { Agent } from 'node:http'
 import type { Client } from '../../core/client.js'
 import type { Invocation } from '../../core/generator/types.js'
 import type { Completion } from '../../core/op.js'
+import { hostPort as splitAddress, kvRequest, NoAnswer, requestJson, type JsonEndpoint } from '../json-client.js'
 import { isDefiniteError, type KvReply, type Status } from './server/messages.js'
 
 /** The port chain-kv listens on inside every node. */
@@ -37,33 +38,24 @@ export interface ChainKvClientOptions {
   timeoutMs?: number
 }
 
-class NoAnswer extends Error {
-  constructor(
-    /** False when the request certainly never reached a server (connection refused). */
-    readonly sent: boolean,
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
 const MAX_ATTEMPTS = 5
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 export class ChainKvClient implements Client {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 2 })
-  private readonly addresses: Map<string, [string, number]>
+  private readonly addresses: Map<string, JsonEndpoint>
   private readonly timeoutMs: number
   private view: { head: string | null; tail: string | null } = { head: null, tail: null }
 
   constructor(private readonly options: ChainKvClientOptions) {
-    this.addresses = new Map(options.nodes.map((n) => [n.name, hostPort(n.address)]))
+    const endpoint = (name: string, [host, port]: [string, number]): JsonEndpoint => ({ name, host, port })
+    this.addresses = new Map(options.nodes.map((n) => [n.name, endpoint(n.name, hostPort(n.address))]))
     if (!this.addresses.has(options.node)) throw new TypeError(`chain-kv client: node ${options.node} is not among the nodes given`)
     this.timeoutMs = options.timeoutMs ?? 10_000
   }
 
   async invoke(op: Invocation, signal: AbortSignal): Promise<Completion> {
-    const req = toRequest(op)
+    const req = kvRequest(op, { append: true })
     if (!req) return { type: 'fail', value: op.value, node: this.options.node, error: `chain-kv has no operation '${op.f}' for value ${JSON.stringify(op.value)}` }
     const deadline = Date.now() + this.timeoutMs
     const isRead = op.f === 'read'
@@ -136,81 +128,11 @@ export class ChainKvClient implements Client {
   }
 
   private send(name: string, method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal, deadline: number): Promise<unknown> {
-    const [host, port] = this.addresses.get(name)!
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body))
-    return new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(new NoAnswer(true, 'aborted'))
-      const req = request({
-        host,
-        port,
-        path,
-        method,
-        agent: this.agent,
-        headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
-      })
-      const fail = (e: NoAnswer): void => {
-        cleanup()
-        req.destroy()
-        reject(e)
-      }
-      const onAbort = (): void => fail(new NoAnswer(true, 'aborted: no answer in time'))
-      const timer = setTimeout(() => fail(new NoAnswer(true, `no answer from ${name} in time`)), Math.max(1, deadline - Date.now()))
-      signal.addEventListener('abort', onAbort, { once: true })
-      function cleanup(): void {
-        clearTimeout(timer)
-        signal.removeEventListener('abort', onAbort)
-      }
-      req.on('error', (err: NodeJS.ErrnoException) => {
-        cleanup()
-        const refused = err.code === 'ECONNREFUSED'
-        reject(new NoAnswer(!refused, refused ? `connection to ${name} refused` : `${err.code ?? 'error'}: ${err.message}`))
-      })
-      req.on('response', (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('error', () => undefined) // surfaces as req 'error'
-        res.on('end', () => {
-          cleanup()
-          try {
-            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')))
-          } catch {
-            reject(new NoAnswer(true, `unreadable answer from ${name} (HTTP ${res.statusCode})`))
-          }
-        })
-      })
-      req.end(payload)
-    })
-  }
-}
-
-interface KvRequest {
-  path: string
-  body: unknown
-  /** The completion's value from the server's answer. */
-  answer(value: unknown): unknown
-}
-
-function toRequest(op: Invocation): KvRequest | undefined {
-  const v = op.value
-  if (!Array.isArray(v) || v.length !== 2) return undefined
-  const [key, arg] = v as [unknown, unknown]
-  switch (op.f) {
-    case 'read':
-      return { path: '/kv/read', body: { key }, answer: (value) => [key, value ?? null] }
-    case 'write':
-      return { path: '/kv/write', body: { key, value: arg }, answer: () => v }
-    case 'append':
-      return { path: '/kv/append', body: { key, value: arg }, answer: () => v }
-    case 'cas':
-      if (!Array.isArray(arg) || arg.length !== 2) return undefined
-      return { path: '/kv/cas', body: { key, from: arg[0], to: arg[1] }, answer: () => v }
-    default:
-      return undefined
+    return requestJson(this.agent, this.addresses.get(name)!, method, path, body, signal, deadline)
   }
 }
 
 /** 'h' → [h, 7100]; 'h:p' → [h, p]. */
 export function hostPort(address: string): [string, number] {
-  const m = /^(.*):(\d+)$/.exec(address)
-  return m ? [m[1]!, Number(m[2])] : [address, CHAIN_KV_PORT]
+  return splitAddress(address, CHAIN_KV_PORT)
 }

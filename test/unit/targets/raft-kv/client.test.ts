@@ -85,7 +85,7 @@ describe('RaftKvClient', () => {
   it('answers fail when the connection is refused: the request never left', async () => {
     const c = new RaftKvClient({ node: 'nx', address: '127.0.0.1:1' })
     clients.push(c)
-    expect(await c.invoke(inv('write', [1, 1]), never)).toMatchObject({ type: 'fail', error: 'connection refused' })
+    expect(await c.invoke(inv('write', [1, 1]), never)).toMatchObject({ type: 'fail', error: 'connection to nx refused' })
   })
 
   it('parses node addresses with and without a port', () => {
