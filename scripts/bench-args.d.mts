@@ -1,0 +1,1 @@
+export declare function splitBenchArgs(args: readonly string[]): { names: string[]; options: string[] }
