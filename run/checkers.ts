@@ -28,7 +28,7 @@ const checkers: Record<string, { description: string; make: (o: NamedCheckerOpti
       })
     },
   },
-  stats: { description: 'ok/fail/info counts per operation; invalid if some operation never succeeded', make: () => stats() },
+  stats: { description: 'ok/fail/info counts per operation; unknown (exit 2) if some operation never succeeded', make: () => stats() },
 }
 
 export function namedChecker(name: string, options: NamedCheckerOptions): Checker {
