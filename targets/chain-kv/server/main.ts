@@ -4,8 +4,9 @@
  * and a replica of the master (master.ts over raft-kv's Raft), on one HTTP port.
  * Writes its pid file once the port is bound, recovers from its data folder.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { serve } from '../../server-kit/serve.js'
 import { fileLogger } from '../../raft-kv/server/logger.js'
 import { HttpPeerTransport } from '../../raft-kv/server/peers.js'
 import { RaftNode } from '../../raft-kv/server/raft.js'
@@ -66,42 +67,24 @@ function main(): void {
     masterLogger,
   )
 
-  const server = createHttpServer(chain, raft)
-  server.on('error', (err) => {
-    logger.info(`http server failed: ${err.message}`)
-    process.exit(1)
+  serve({
+    server: createHttpServer(chain, raft),
+    listen: config.listen,
+    pidFile: config.pidFile,
+    bug: config.bug,
+    logger,
+    start: () => {
+      chain.start()
+      raft.start()
+      master.start()
+    },
+    stop: () => {
+      master.stop()
+      raft.stop()
+      chain.stop()
+      raftStorage.close()
+    },
   })
-  // Only the process that owns the port recovers state and claims the pid file:
-  // a second copy started by mistake exits on EADDRINUSE without touching either.
-  server.listen(config.listen.port, config.listen.host, () => {
-    if (config.pidFile) {
-      mkdirSync(dirname(config.pidFile), { recursive: true })
-      writeFileSync(config.pidFile, `${process.pid}\n`)
-    }
-    chain.start()
-    raft.start()
-    master.start()
-    logger.info(`listening on ${config.listen.host}:${config.listen.port}${config.bug ? ` with bug ${config.bug}` : ''}`)
-  })
-
-  const shutdown = (signal: string): void => {
-    logger.info(`${signal}: shutting down`)
-    master.stop()
-    raft.stop()
-    chain.stop()
-    raftStorage.close()
-    if (config.pidFile) rmSync(config.pidFile, { force: true })
-    server.close()
-    server.closeAllConnections()
-    process.exit(0)
-  }
-  // Started detached, nobody reads our stderr: a crash must reach the log file.
-  process.on('uncaughtException', (err) => {
-    logger.info(`crashed: ${err.stack ?? err.message}`)
-    process.exit(1)
-  })
-  process.on('SIGTERM', () => shutdown('SIGTERM'))
-  process.on('SIGINT', () => shutdown('SIGINT'))
 }
 
 main()

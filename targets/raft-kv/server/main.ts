@@ -3,8 +3,9 @@
  * (options in args.ts). Writes its pid file, recovers from its data folder,
  * and serves peers and clients on one HTTP port.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { serve } from '../../server-kit/serve.js'
 import { parseArgs } from './args.js'
 import { createHttpServer } from './http.js'
 import { fileLogger } from './logger.js'
@@ -44,39 +45,18 @@ function main(): void {
     new HttpPeerTransport(config.peers, Math.max(200, config.electionMs.min)),
     logger,
   )
-  const server = createHttpServer(node, { addresses: config.peers, bug: config.bug, requestTimeoutMs: config.requestTimeoutMs })
-  server.on('error', (err) => {
-    logger.info(`http server failed: ${err.message}`)
-    process.exit(1)
+  serve({
+    server: createHttpServer(node, { addresses: config.peers, bug: config.bug, requestTimeoutMs: config.requestTimeoutMs }),
+    listen: config.listen,
+    pidFile: config.pidFile,
+    bug: config.bug,
+    logger,
+    start: () => node.start(),
+    stop: () => {
+      node.stop()
+      storage.close()
+    },
   })
-  // Only the process that owns the port recovers state and claims the pid file:
-  // a second copy started by mistake exits on EADDRINUSE without touching either.
-  // No request is read before this callback has run.
-  server.listen(config.listen.port, config.listen.host, () => {
-    if (config.pidFile) {
-      mkdirSync(dirname(config.pidFile), { recursive: true })
-      writeFileSync(config.pidFile, `${process.pid}\n`)
-    }
-    node.start()
-    logger.info(`listening on ${config.listen.host}:${config.listen.port}${config.bug ? ` with bug ${config.bug}` : ''}`)
-  })
-
-  const shutdown = (signal: string): void => {
-    logger.info(`${signal}: shutting down`)
-    node.stop()
-    storage.close()
-    if (config.pidFile) rmSync(config.pidFile, { force: true })
-    server.close()
-    server.closeAllConnections()
-    process.exit(0)
-  }
-  // Started detached, nobody reads our stderr: a crash must reach the log file.
-  process.on('uncaughtException', (err) => {
-    logger.info(`crashed: ${err.stack ?? err.message}`)
-    process.exit(1)
-  })
-  process.on('SIGTERM', () => shutdown('SIGTERM'))
-  process.on('SIGINT', () => shutdown('SIGINT'))
 }
 
 main()
