@@ -11,6 +11,7 @@ import type { ImageLayer } from '../control/docker/image.js'
 import { faketimeEnv } from '../control/faketime.js'
 import type { Cluster } from '../control/remote.js'
 import { DstestError, EnvironmentError } from '../core/errors.js'
+import type { HasImage, Killable, LogFiles, Pausable, Target, TargetOptions } from './target.js'
 
 /** Where image layers put dist/targets/ inside a node (its layout kept). */
 export const NODE_TARGETS_DIR = '/opt/dstest/targets'
@@ -89,6 +90,24 @@ export class NodeServer<Status> {
   }
 
   /** Starts the server on every node with `bug`; resolves when `ready` says so (E_CLUSTER after 20 s). */
+  /**
+   * The members of a target that this server gives as they are: its image
+   * layer, set-up (start everywhere, wait until `ready`) and teardown, process
+   * kill/start and pause/resume by signal, and its log file.
+   */
+  controls(ready: Readiness<Status>): Pick<Target, 'setup' | 'teardown'> & Killable & Pausable & LogFiles & HasImage {
+    return {
+      imageLayer: () => this.imageLayer(),
+      setup: (cluster: Cluster, options: TargetOptions) => this.startAll(cluster, options.bug, ready),
+      teardown: (cluster: Cluster) => this.stopAll(cluster),
+      kill: (cluster: Cluster, node: string) => this.signal(cluster, node, 'KILL'),
+      start: (cluster: Cluster, node: string) => this.start(cluster, node),
+      pause: (cluster: Cluster, node: string) => this.signal(cluster, node, 'STOP'),
+      resume: (cluster: Cluster, node: string) => this.signal(cluster, node, 'CONT'),
+      logFiles: () => [this.logFile],
+    }
+  }
+
   async startAll(cluster: Cluster, bug: string | undefined, ready: Readiness<Status>): Promise<void> {
     if (bug !== undefined && !Object.hasOwn(this.spec.bugs, bug)) {
       throw new DstestError('E_UNKNOWN_NAME', `unknown bug '${bug}' for target ${this.spec.name}`, { fix: `choose one of: ${Object.keys(this.spec.bugs).join(', ')}` })

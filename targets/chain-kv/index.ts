@@ -5,19 +5,9 @@
  * pause/resume, log download and asking who the head and tail are; `--bug NAME`
  * runs one of the deliberate bug modes of ./server/bugs.ts.
  */
-import type { ImageLayer } from '../../control/docker/image.js'
 import type { Cluster } from '../../control/remote.js'
 import { NodeServer, type Readiness } from '../node-server.js'
-import {
-  defineTarget,
-  type HasImage,
-  type Killable,
-  type LogFiles,
-  type Pausable,
-  type Primaries,
-  type Target,
-  type TargetOptions,
-} from '../target.js'
+import { defineTarget, type HasImage, type Killable, type LogFiles, type Pausable, type Primaries, type Target } from '../target.js'
 import { CHAIN_KV_PORT, ChainKvClient } from './client.js'
 import { BUGS } from './server/bugs.js'
 import type { Status } from './server/messages.js'
@@ -42,9 +32,7 @@ export const chainKvTarget = defineTarget<Target & Killable & Pausable & LogFile
   workloads: ['register'],
   runtimes: ['docker', 'ssh'],
 
-  imageLayer: (): ImageLayer => server.imageLayer(),
-  setup: (cluster: Cluster, options: TargetOptions) => server.startAll(cluster, options.bug, chainFormed),
-  teardown: (cluster: Cluster) => server.stopAll(cluster),
+  ...server.controls(chainFormed),
 
   client: ({ node, cluster }) =>
     new ChainKvClient({
@@ -53,12 +41,6 @@ export const chainKvTarget = defineTarget<Target & Killable & Pausable & LogFile
       // Bug read-any is a server that answers reads anywhere: the client asks its own node.
       readAt: server.bugOf(cluster) === 'read-any' ? 'own-node' : 'tail',
     }),
-
-  kill: (cluster: Cluster, node: string) => server.signal(cluster, node, 'KILL'),
-  start: (cluster: Cluster, node: string) => server.start(cluster, node),
-  pause: (cluster: Cluster, node: string) => server.signal(cluster, node, 'STOP'),
-  resume: (cluster: Cluster, node: string) => server.signal(cluster, node, 'CONT'),
-  logFiles: () => [LOG_FILE],
 
   /** The head and the tail of the newest configuration any node reports. */
   async primaries(cluster: Cluster) {

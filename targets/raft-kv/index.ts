@@ -4,19 +4,9 @@
  * kill/start, pause/resume, log download and asking who leads; `--bug NAME`
  * runs one of the deliberate bug modes of ./server/bugs.ts.
  */
-import type { ImageLayer } from '../../control/docker/image.js'
 import type { Cluster } from '../../control/remote.js'
 import { NodeServer, type Readiness } from '../node-server.js'
-import {
-  defineTarget,
-  type HasImage,
-  type Killable,
-  type LogFiles,
-  type Pausable,
-  type Primaries,
-  type Target,
-  type TargetOptions,
-} from '../target.js'
+import { defineTarget, type HasImage, type Killable, type LogFiles, type Pausable, type Primaries, type Target } from '../target.js'
 import { RAFT_KV_PORT, RaftKvClient } from './client.js'
 import { BUGS } from './server/bugs.js'
 import type { Status } from './server/messages.js'
@@ -41,17 +31,9 @@ export const raftKvTarget = defineTarget<Target & Killable & Pausable & LogFiles
   workloads: ['register'],
   runtimes: ['docker', 'ssh'],
 
-  imageLayer: (): ImageLayer => server.imageLayer(),
-  setup: (cluster: Cluster, options: TargetOptions) => server.startAll(cluster, options.bug, leaderElected),
-  teardown: (cluster: Cluster) => server.stopAll(cluster),
+  ...server.controls(leaderElected),
 
   client: ({ node, address }) => new RaftKvClient({ node, address }),
-
-  kill: (cluster: Cluster, node: string) => server.signal(cluster, node, 'KILL'),
-  start: (cluster: Cluster, node: string) => server.start(cluster, node),
-  pause: (cluster: Cluster, node: string) => server.signal(cluster, node, 'STOP'),
-  resume: (cluster: Cluster, node: string) => server.signal(cluster, node, 'CONT'),
-  logFiles: () => [LOG_FILE],
 
   async primaries(cluster: Cluster) {
     const statuses = await server.statuses(cluster)
