@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { dstest, dstestSpawn, requireBuild, tempDir } from './helpers.js'
+import { BIN, dstest, dstestSpawn, requireBuild, tempDir } from './helpers.js'
 
 beforeAll(() => requireBuild())
 
@@ -18,6 +19,13 @@ describe('dstest CLI: help, version, list', () => {
     const r = dstest(['--version'])
     expect(r.code).toBe(0)
     expect(r.stdout.trim()).toBe(pkg.version)
+  })
+
+  it('the built bin runs as a program, as npx and npm bin links run it (npm run build makes it executable)', () => {
+    const r = spawnSync(BIN, ['--version'], { encoding: 'utf8' })
+    expect(r.error).toBeUndefined()
+    expect(r.status).toBe(0)
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
   })
 
   it('list shows targets with bug modes, workloads, nemeses and checkers', () => {
