@@ -10,6 +10,7 @@
  */
 import { request, type Agent } from 'node:http'
 import type { Invocation } from '../core/generator/types.js'
+import { splitAddress } from './server-kit/args.js'
 
 export class NoAnswer extends Error {
   constructor(
@@ -76,10 +77,9 @@ export function requestJson(agent: Agent, to: JsonEndpoint, method: 'GET' | 'POS
   })
 }
 
-/** 'h' → [h, defaultPort]; 'h:p' → [h, p]. */
+/** 'h' → [h, defaultPort]; 'h:p' → [h, p] (checked as the servers check it). */
 export function hostPort(address: string, defaultPort: number): [string, number] {
-  const m = /^(.*):(\d+)$/.exec(address)
-  return m ? [m[1]!, Number(m[2])] : [address, defaultPort]
+  return /:\d+$/.test(address) ? splitAddress(address) : [address, defaultPort]
 }
 
 export interface KvRequest {

@@ -143,7 +143,7 @@ export class ProcessCluster<S, R> {
 }
 
 /** Ports the kernel hands out right now (closed again before the servers bind them). */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((r) => {
       const s = createServer()

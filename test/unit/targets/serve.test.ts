@@ -6,23 +6,13 @@
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { requireBuilt } from './process-cluster.js'
+import { freePorts, requireBuilt } from './process-cluster.js'
 
 const dirs: string[] = []
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })))
-
-function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => done(port))
-    })
-  })
-}
 
 async function until(what: string, test: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms
@@ -38,7 +28,7 @@ describe.each(['raft-kv', 'chain-kv'])('%s server process', (name) => {
     requireBuilt(server)
     const dir = mkdtempSync(join(tmpdir(), `dstest-serve-${name}-`))
     dirs.push(dir)
-    const port = await freePort()
+    const [port] = (await freePorts(1)) as [number]
     const pidFile = join(dir, 'run', 'server.pid')
     const log = join(dir, 'server.log')
     const args = [server, '--id', 'n1', '--peers', `n1=127.0.0.1:${port}`, '--listen', `127.0.0.1:${port}`, '--data', join(dir, 'data'), '--log', log, '--pid-file', pidFile]
