@@ -50,6 +50,13 @@ export interface NodeInfo {
 export interface Cluster {
   readonly runId: string
   readonly nodes: readonly NodeInfo[]
+  /**
+   * The folder on every node under which this run's files live: '/' in a
+   * container (the node's filesystem is the run's own), a per-run folder on a
+   * shared host (SSH), removed with the cluster. Targets name node paths as if
+   * at '/', and place them with `nodePath(cluster, '/var/lib/app')`.
+   */
+  readonly root: string
   remote(node: string): Remote
   /** Idempotent: removes every resource the cluster created. */
   destroy(): Promise<void>
@@ -70,4 +77,11 @@ export interface Runtime {
   createCluster(spec: ClusterSpec): Promise<Cluster>
   /** Removes what earlier runs left behind (all runs, or one run id). */
   cleanup(runId?: string): Promise<{ removed: string[] }>
+}
+
+/** A node path of this run: `path` (absolute, as in a container) under the cluster's root. */
+export function nodePath(cluster: Pick<Cluster, 'root'>, path: string): string {
+  if (!path.startsWith('/')) throw new RangeError(`node paths are absolute, got ${JSON.stringify(path)}`)
+  const root = cluster.root.replace(/\/+$/, '')
+  return root === '' ? path : `${root}${path}`
 }

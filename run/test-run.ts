@@ -7,7 +7,7 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import { compose, mergeValidity, type CheckResult } from '../checkers/checker.js'
-import type { Cluster, Runtime } from '../control/remote.js'
+import { nodePath, type Cluster, type Runtime } from '../control/remote.js'
 import { ExitCode, InterruptedError, isDstestError, DstestError } from '../core/errors.js'
 import type { GenLike } from '../core/generator/types.js'
 import { clients, nemesis as onNemesis, phases, sleep, stagger, timeLimit, any } from '../core/generator/index.js'
@@ -228,7 +228,7 @@ async function downloadLogs(cluster: Cluster, target: Target & { logFiles(node: 
     cluster.nodes.map(async (n) => {
       for (const path of target.logFiles(n.name)) {
         try {
-          await cluster.remote(n.name).download(path, runDir.nodeDir(n.name))
+          await cluster.remote(n.name).download(nodePath(cluster, path), runDir.nodeDir(n.name))
         } catch (e) {
           reporter.warn(`could not download ${path} from ${n.name}: ${text(e)}`)
         }

@@ -8,8 +8,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, posix, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ImageLayer } from '../control/docker/image.js'
-import { faketimeEnv } from '../control/faketime.js'
-import type { Cluster } from '../control/remote.js'
+import { FAKETIME_FILE, faketimeEnv } from '../control/faketime.js'
+import { nodePath, type Cluster } from '../control/remote.js'
 import { DstestError, EnvironmentError } from '../core/errors.js'
 import type { HasImage, Killable, LogFiles, Pausable, Target, TargetOptions } from './target.js'
 
@@ -76,11 +76,12 @@ export class NodeServer<Status> {
   /** The node's argv: every node listens on the port and knows all peers by address, in node order. */
   argv(cluster: Cluster, node: string, bug: string | undefined): string[] {
     const peers = cluster.nodes.map((n) => `${n.name}=${n.address}:${this.spec.port}`).join(',')
+    const at = (path: string): string => nodePath(cluster, path)
     return [
       'node',
-      `${this.serverDir}/main.js`,
+      at(`${this.serverDir}/main.js`),
       ...['--id', node, '--peers', peers, '--listen', `0.0.0.0:${this.spec.port}`],
-      ...['--data', this.dataDir, '--log', this.logFile, '--pid-file', this.pidFile],
+      ...['--data', at(this.dataDir), '--log', at(this.logFile), '--pid-file', at(this.pidFile)],
       ...(bug ? ['--bug', bug] : []),
     ]
   }
@@ -130,7 +131,7 @@ export class NodeServer<Status> {
   }
 
   private async startProcess(cluster: Cluster, node: string): Promise<void> {
-    await cluster.remote(node).exec(this.argv(cluster, node, this.bugOf(cluster)), { detach: true, env: faketimeEnv() })
+    await cluster.remote(node).exec(this.argv(cluster, node, this.bugOf(cluster)), { detach: true, env: faketimeEnv(nodePath(cluster, FAKETIME_FILE)) })
   }
 
   /** Starts one node's server again (after a kill) and waits until it answers. */
@@ -147,7 +148,7 @@ export class NodeServer<Status> {
 
   /** Signals the server through its pid file (no user data lives in it, so a shell is fine). */
   async signal(cluster: Cluster, node: string, signal: 'KILL' | 'STOP' | 'CONT' | 'TERM'): Promise<void> {
-    const r = await cluster.remote(node).exec(['sh', '-c', `kill -${signal} "$(cat ${this.pidFile})"`], { timeoutMs: 10_000 })
+    const r = await cluster.remote(node).exec(['sh', '-c', `kill -${signal} "$(cat ${nodePath(cluster, this.pidFile)})"`], { timeoutMs: 10_000 })
     if (r.exitCode !== 0) {
       throw new EnvironmentError(
         'E_REMOTE',
@@ -160,7 +161,7 @@ export class NodeServer<Status> {
   /** Stops every node's server. Idempotent: no server, no error. */
   async stopAll(cluster: Cluster): Promise<void> {
     // CONT first: a paused server would not act on TERM.
-    const stop = `pid="$(cat ${this.pidFile} 2>/dev/null)" && kill -CONT "$pid" && kill -TERM "$pid"; true`
+    const stop = `pid="$(cat ${nodePath(cluster, this.pidFile)} 2>/dev/null)" && kill -CONT "$pid" && kill -TERM "$pid"; true`
     await Promise.all(cluster.nodes.map((n) => cluster.remote(n.name).exec(['sh', '-c', stop], { timeoutMs: 10_000 }).catch(() => undefined)))
     this.bugOfRun.delete(cluster.runId)
   }

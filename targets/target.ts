@@ -62,7 +62,7 @@ export interface Pausable {
   resume(cluster: Cluster, node: string): Promise<void>
 }
 export interface LogFiles {
-  /** Paths on the node to download into store/.../nodes/<node>/. */
+  /** Paths on the node to download into store/.../nodes/<node>/ (as at '/'; the run places them under the cluster's root). */
   logFiles(node: string): readonly string[]
 }
 export interface Primaries {

@@ -59,6 +59,8 @@ export function runHost(argv: readonly string[], stdin?: string, timeoutMs = 10_
 export class DockerCluster implements Cluster, NetworkControl, NodeControl, ClockControl {
   readonly runId: string
   readonly nodes: readonly DockerNode[]
+  /** Each container's filesystem is the run's own. */
+  readonly root = '/'
   private readonly engine: Engine
   private readonly networkId: string
   private readonly ownedControlRoot: string | undefined

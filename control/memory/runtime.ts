@@ -14,6 +14,7 @@ export function memoryRuntime(): Runtime {
       return {
         runId: spec.runId,
         nodes,
+        root: '/',
         remote(node: string): Remote {
           throw new DstestError('E_UNSUPPORTED', `node ${node} is in-process: the memory runtime cannot run commands on it`, {
             fix: 'use --runtime docker for targets and faults that need real nodes',

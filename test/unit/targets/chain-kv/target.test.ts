@@ -10,6 +10,7 @@ import { requireBuiltServer } from './cluster.js'
 
 const cluster = {
   runId: 'r1',
+  root: '/',
   nodes: [
     { name: 'n1', address: '10.0.0.2' },
     { name: 'n2', address: '10.0.0.3' },

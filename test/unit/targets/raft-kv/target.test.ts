@@ -15,6 +15,7 @@ import { requireBuiltServer } from './cluster.js'
 /** A cluster description only: these tests never run a command on a node. */
 const clusterOf = (n: number): Cluster => ({
   runId: 'test',
+  root: '/',
   nodes: Array.from({ length: n }, (_, i) => ({ name: `n${i + 1}`, address: `10.0.0.${i + 2}` })),
   remote: () => {
     throw new Error('no remote in this test')
