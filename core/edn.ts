@@ -70,6 +70,9 @@ function isDigit(c: string | undefined): boolean {
  * `closeSeq` let a caller walk the elements of a top-level vector one by one
  * instead of reading the whole vector at once.
  */
+/** Histories nest a few levels (an op map, a transaction, a micro-op, a read list). */
+export const MAX_EDN_DEPTH = 64
+
 export class EdnReader {
   private pos = 0
   // Line bookkeeping, advanced lazily and monotonically by `position()`.
@@ -77,6 +80,8 @@ export class EdnReader {
   private line = 1
   private lineStart = 0
   private readonly open: { closer: string; at: number }[] = []
+  /** Collections being read now: deeper forms are refused, never a stack overflow. */
+  private depth = 0
 
   constructor(private readonly text: string) {}
 
@@ -170,6 +175,15 @@ export class EdnReader {
 
   private readSeqBetween(start: number, closer: string): EdnValue[] {
     const opener = this.text[start]
+    if (++this.depth > MAX_EDN_DEPTH) this.fail(start, `forms are nested more than ${MAX_EDN_DEPTH} levels deep`)
+    try {
+      return this.readItems(start, opener, closer)
+    } finally {
+      this.depth--
+    }
+  }
+
+  private readItems(start: number, opener: string | undefined, closer: string): EdnValue[] {
     this.pos = start + (opener === '#' ? 2 : 1)
     const items: EdnValue[] = []
     while (true) {

@@ -2,13 +2,16 @@
  * history.jsonl: one Op per line. The writer appends while the test runs and
  * flushes at least once a second and on every stop path, so a crash or Ctrl-C
  * leaves a checkable history. The reader streams the file once, in chunks, and
- * reports a malformed line with its line number; a torn last line (the writer
- * died mid-line) is dropped with a warning.
+ * reports a malformed line with its line number (validate.ts says what else
+ * is refused: rounded integers, deep values, records out of order, completions
+ * never invoked); a torn last line (the writer died mid-line) is dropped with a
+ * warning.
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { HistoryError } from '../errors.js'
 import { isOpType, type Op } from '../op.js'
+import { HistoryOrder, jsonTextProblem } from './validate.js'
 
 export interface HistoryWriterOptions {
   /** Flush at least this often (ms). */
@@ -98,6 +101,7 @@ export async function readHistoryJsonl(path: string): Promise<ReadHistoryResult>
   const warnings: string[] = []
   let rest = ''
   let lineNo = 0
+  const order = new HistoryOrder()
 
   const handle = (line: string, isLastUnterminated: boolean): void => {
     lineNo++
@@ -121,7 +125,11 @@ export async function readHistoryJsonl(path: string): Promise<ReadHistoryResult>
       }
       throw new HistoryError(path, lineNo, problem)
     }
+    const text = jsonTextProblem(line)
+    if (text) throw new HistoryError(path, lineNo, text)
     const op = parsed as Op
+    const disorder = order.accept(op, op.index, lineNo)
+    if (disorder) throw new HistoryError(path, lineNo, disorder)
     op.index = history.length
     history.push(op)
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { EdnError, EdnReader, readEdn, readEdnAll, readEdnForms } from '../../../core/edn.js'
+import { EdnError, EdnReader, readEdn, readEdnAll, readEdnForms, MAX_EDN_DEPTH } from '../../../core/edn.js'
 
 describe('EDN scalars', () => {
   it('reads nil, booleans and symbols', () => {
@@ -180,5 +180,14 @@ describe('EDN errors say line:column', () => {
     expect(e.message).toMatch(message)
     expect([e.line, e.column]).toEqual([line, column])
     expect(e.message.startsWith(`${line}:${column}: `)).toBe(true)
+  })
+})
+
+describe('EDN nesting', () => {
+  it('reads forms nested to the limit and refuses deeper ones with their position, never overflowing the stack', () => {
+    const nest = (d: number): string => `${'['.repeat(d)}${']'.repeat(d)}`
+    expect(() => new EdnReader(nest(MAX_EDN_DEPTH)).readForm()).not.toThrow()
+    expect(() => new EdnReader(nest(20_000)).readForm()).toThrow(EdnError)
+    expect(() => new EdnReader(nest(20_000)).readForm()).toThrow(/nested more than 64 levels/)
   })
 })

@@ -54,8 +54,8 @@ describe('history.jsonl', () => {
 
   it('reports a malformed line in the middle with its line number', async () => {
     const path = join(tmp(), 'history.jsonl')
-    const good = JSON.stringify(ops(1)[0])
-    writeFileSync(path, `${good}\n${good}\nnot json at all\n${good}\n`)
+    const [a, b, c] = ops(2).map((op) => JSON.stringify(op))
+    writeFileSync(path, `${a}\n${b}\nnot json at all\n${c}\n`)
     const err = await readHistoryJsonl(path).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(HistoryError)
     expect((err as HistoryError).line).toBe(3)
