@@ -42,6 +42,18 @@ describe('dstest CLI: help, version, list', () => {
   })
 })
 
+describe('dstest CLI: --dry-run', () => {
+  it('prints the pinned plan for a seed and exits 0 without starting a cluster', () => {
+    const pinned = JSON.parse(readFileSync('test/fixtures/dry-run/plans.json', 'utf8')) as { seed: number; spec: Record<string, unknown>; plan: string }[]
+    const p = pinned.find((x) => x.seed === 7)!
+    expect(p.spec).toEqual({ nemesis: 'partition,kill', nemesisInterval: 5, timeLimit: 120 })
+    const r = dstest(['run', '--target', 'raft-kv', '--nemesis', 'partition,kill', '--nemesis-interval', '5', '--time-limit', '120', '--seed', '7', '--dry-run'])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toBe(p.plan)
+  })
+})
+
 describe('dstest CLI: bad input exits 3 with one line', () => {
   it('an unknown flag', () => {
     const r = dstest(['run', '--target', 'memory', '--tiem-limit', '3'])
