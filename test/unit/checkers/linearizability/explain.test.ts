@@ -1,5 +1,5 @@
 // explain() and renderHtml() on real failing histories.
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import {
   checkEventsSync,
@@ -12,7 +12,7 @@ import {
   simulateRegisterHistory,
 } from '../../../../checkers/linearizability/index.js'
 
-const ETCD = new URL('../../../../../shared/testdata/porcupine/jepsen/etcd_000.log', import.meta.url).pathname
+const ETCD = new URL('../../../fixtures/porcupine/jepsen/etcd_000.log', import.meta.url).pathname
 
 describe('explain', () => {
   it('names the longest linearization, the op that cannot go next and the state it met', () => {
@@ -40,7 +40,7 @@ describe('explain', () => {
 })
 
 describe('renderHtml', () => {
-  it.skipIf(!existsSync(ETCD))('draws one row per client, the partial linearization, the offending op and faults', () => {
+  it('draws one row per client, the partial linearization, the offending op and faults', () => {
     const model = models['cas-register']()
     const events = parseEtcdLog(readFileSync(ETCD, 'utf8'))
     const history = eventsToOperations(events)

@@ -1,13 +1,12 @@
 // Knossos-origin histories (via elle-cli), verdicts from elle-cli's test.sh
-// (see /work/shared/testdata/elle/README.md). `.json` conversions are read where
+// (see test/fixtures/README.md). `.json` conversions are read where
 // they exist; the rest through the test-local EDN reader.
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { checkOperationsSync, models, operationsFromJepsen, type JepsenRecord } from '../../../../checkers/linearizability/index.js'
 import { readEdnHistory } from './edn-fixture.js'
 
-const DATA = new URL('../../../../../shared/testdata/elle/ligurio-elle-cli/histories/knossos/', import.meta.url).pathname
-const present = existsSync(DATA)
+const DATA = new URL('../../../fixtures/elle/ligurio-elle-cli/histories/knossos/', import.meta.url).pathname
 
 function records(path: string): JepsenRecord[] {
   const json = path.replace(/\.edn$/, '.json')
@@ -18,8 +17,8 @@ function records(path: string): JepsenRecord[] {
 // Knossos's register reads a completed `nil` as "value not known".
 const knossos = { nilReadIsUnknown: true }
 
-describe.skipIf(!present)(`Knossos histories (data: ${DATA})`, () => {
-  const bad = present ? readdirSync(`${DATA}cas-register/bad`).filter((f) => f.endsWith('.edn')) : []
+describe('Knossos histories', () => {
+  const bad = readdirSync(`${DATA}cas-register/bad`).filter((f) => f.endsWith('.edn'))
 
   it('has the six bad cas-register histories', () => {
     expect(bad).toHaveLength(6)

@@ -1,15 +1,14 @@
 // Every Porcupine test history gives the verdict Porcupine's own tests assert
-// (see /work/shared/testdata/porcupine/README.md).
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+// (see test/fixtures/README.md).
+import { readFileSync, readdirSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { checkEventsSync, models, parseEtcdLog, parseKvLog } from '../../../../checkers/linearizability/index.js'
 
-const DATA = new URL('../../../../../shared/testdata/porcupine/', import.meta.url).pathname
-const present = existsSync(DATA)
+const DATA = new URL('../../../fixtures/porcupine/', import.meta.url).pathname
 const LINEARIZABLE = new Set([2, 5, 7, 18, 25, 31, 38, 45, 48, 49, 51, 53, 56, 67, 75, 76, 80, 87, 92, 98, 100, 101, 102])
 
-describe.skipIf(!present)(`Porcupine etcd logs with the cas-register model (data: ${DATA})`, () => {
-  const files = present ? readdirSync(`${DATA}jepsen`).filter((f) => f.endsWith('.log')).sort() : []
+describe('Porcupine etcd logs with the cas-register model', () => {
+  const files = readdirSync(`${DATA}jepsen`).filter((f) => f.endsWith('.log')).sort()
 
   it('has all 103 logs', () => {
     expect(files).toHaveLength(103)
@@ -46,7 +45,7 @@ describe.skipIf(!present)(`Porcupine etcd logs with the cas-register model (data
   })
 })
 
-describe.skipIf(!present)('Porcupine kv logs, partitioned by key and unpartitioned', () => {
+describe('Porcupine kv logs, partitioned by key and unpartitioned', () => {
   const cases = [
     ['c01-ok', 'ok'],
     ['c01-bad', 'illegal'],

@@ -6,8 +6,8 @@ import { HistoryError } from '../../../../core/errors.js'
 import { importJepsenHistory, importJepsenJson } from '../../../../core/history/edn-import.js'
 import type { Op } from '../../../../core/op.js'
 
-// ../shared/testdata/elle/ from the repository root.
-const ELLE = fileURLToPath(new URL('../../../../../shared/testdata/elle/', import.meta.url))
+// Vendored under test/fixtures/elle/ (origin and licence in test/fixtures/README.md).
+const ELLE = fileURLToPath(new URL('../../../fixtures/elle/', import.meta.url))
 
 function filesUnder(dir: string, ext: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
