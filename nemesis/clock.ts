@@ -12,8 +12,9 @@ import type { Completion } from '../core/op.js'
 import { EnvironmentError } from '../core/errors.js'
 import type { Invocation } from '../core/generator/types.js'
 import { hasClockControl, type ClockControl } from '../control/capabilities.js'
+import type { FaultKind } from './fault-kind.js'
 import type { Nemesis, NemesisContext } from './nemesis.js'
-import type { PlannedNodes } from './selection.js'
+import { planNodes, type PlannedNodes } from './selection.js'
 import { resolvePrimaries } from './partition.js'
 
 export interface BumpValue {
@@ -36,6 +37,28 @@ export interface ResetValue {
 }
 
 export const CLOCK_FS = ['bump-clock', 'strobe-clock', 'reset-clock'] as const
+
+export const clockFault: FaultKind<'clock'> = {
+  name: 'clock',
+  description: 'clock skew through libfaketime: bump ±ms, strobe, reset',
+  drawStart(o, nodes, random) {
+    const max = o.clock?.maxOffsetMs ?? 60_000
+    const picked = planNodes(o.targets ?? 'one', nodes, random)
+    // Whole milliseconds, either sign, never zero.
+    const delta = (random.bool() ? 1 : -1) * random.between(1, Math.max(1, Math.round(max)))
+    if (random.bool(0.25)) {
+      return {
+        f: 'strobe-clock',
+        value: { nodes: picked, deltaMs: delta, periodMs: o.clock?.strobePeriodMs ?? 100, durationMs: o.clock?.strobeDurationMs ?? 2000 },
+      }
+    }
+    return { f: 'bump-clock', value: { nodes: picked, deltaMs: delta } }
+  },
+  stop: { f: 'reset-clock' },
+  nemesis: () => clockNemesis(),
+  healRank: 1,
+  network: false,
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 

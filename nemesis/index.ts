@@ -1,45 +1,32 @@
 /**
  * Nemesis packages by name: `--nemesis partition`, `--nemesis kill,partition`.
- * `buildNemesis` composes one fault nemesis per kind into a single nemesis
+ * `buildNemesis` composes one nemesis per fault kind into a single nemesis
  * (ops routed by f; one heal undoes everything) and the schedule that drives
- * it; `planSchedule` prints that schedule without running it.
+ * it; `planSchedule` prints that schedule without running it. What each kind
+ * is and does is its record in FAULT_KINDS (nemesis/kinds.ts).
  */
 import { UnknownNameError, UsageError } from '../core/errors.js'
 import type { Completion } from '../core/op.js'
 import type { Invocation } from '../core/generator/types.js'
 import { nemesis as onNemesisThread } from '../core/generator/index.js'
-import { CLOCK_FS, clockNemesis } from './clock.js'
+import { Random } from '../core/random.js'
+import { hasNetworkControl } from '../control/capabilities.js'
+import type { BuildOptions, FaultKind } from './fault-kind.js'
+import { faultKind, FAULT_KINDS, NEMESIS_KINDS, type NemesisKind } from './kinds.js'
 import { noopNemesis, type Nemesis, type NemesisContext, type NemesisPackage } from './nemesis.js'
 import { netStateOf } from './net.js'
-import { PACKET_FS, packetNemesis } from './packet.js'
-import { PARTITION_FS, partitionNemesis } from './partition.js'
-import { KILL_FS, PAUSE_FS, killNemesis, pauseNemesis, type TargetProcessControl } from './process.js'
-import { SKEWED_LEADER_FS, skewedLeaderNemesis } from './skewed-leader.js'
-import { finalOps, NEMESIS_KINDS, Plan, ScheduleGenerator, type NemesisKind, type ScheduleOptions } from './schedule.js'
-import { hasNetworkControl } from '../control/capabilities.js'
+import { finalOps, NS_PER_S, Plan, ScheduleGenerator, type PlannedOp, type ScheduleOptions } from './schedule.js'
 
-export { planSchedule, formatPlannedOp, NEMESIS_KINDS, type NemesisKind, type PlannedOp, type ScheduleOptions } from './schedule.js'
+export { formatPlannedOp, type PlannedOp, type ScheduleOptions } from './schedule.js'
+export { FAULT_KINDS, NEMESIS_KINDS, type NemesisKind } from './kinds.js'
+export type { BuildOptions, FaultKind } from './fault-kind.js'
 export { TOPOLOGIES, TOPOLOGY_DESCRIPTIONS, type Grudge, type Topology } from './grudge.js'
 export { NODE_SELECTIONS, type NodeSelection } from './selection.js'
 export type { PacketOptions } from './packet.js'
 export type { TargetProcessControl } from './process.js'
 
-/** For `dstest list nemeses`. Combine kinds with commas: `kill,partition`. */
-export const nemeses: Record<'none' | NemesisKind, { description: string; fs: readonly string[] }> = {
-  none: { description: 'no faults', fs: [] },
-  partition: {
-    description: 'network partitions (iptables DROP between nodes): one, majority, majorities-ring, minority-third, random-halves, halves, bridge, primaries, or a grudge',
-    fs: PARTITION_FS,
-  },
-  packet: { description: 'lossy or slow links: packet loss (iptables statistic), bandwidth (tc tbf), delay/jitter/dup/reorder (tc netem, where the kernel has it)', fs: PACKET_FS },
-  clock: { description: 'clock skew through libfaketime: bump ±ms, strobe, reset', fs: CLOCK_FS },
-  kill: { description: "kill the target's process (or the node) and start it again", fs: KILL_FS },
-  pause: { description: "pause the target's process (or the node) and resume it", fs: PAUSE_FS },
-  'skewed-leader': {
-    description: 'cut the leader off, then step its clock back 5-60 s at once (exposes wall-clock leases); not with partition',
-    fs: SKEWED_LEADER_FS,
-  },
-}
+/** What `--nemesis none` means. */
+export const NO_FAULTS = 'no faults'
 
 /** Parses `--nemesis` ('none', 'partition', 'kill,partition', ...) into kinds; throws E_UNKNOWN_NAME / E_USAGE. */
 export function parseNemesisKinds(spec: string | readonly string[]): NemesisKind[] {
@@ -47,11 +34,12 @@ export function parseNemesisKinds(spec: string | readonly string[]): NemesisKind
   const kinds: NemesisKind[] = []
   for (const name of names) {
     if (name === 'none') continue
-    if (!(NEMESIS_KINDS as readonly string[]).includes(name)) throw new UnknownNameError('nemesis', name, Object.keys(nemeses))
+    if (!(NEMESIS_KINDS as readonly string[]).includes(name)) throw new UnknownNameError('nemesis', name, ['none', ...NEMESIS_KINDS])
     if (!kinds.includes(name as NemesisKind)) kinds.push(name as NemesisKind)
   }
-  if (kinds.includes('skewed-leader') && kinds.includes('partition')) {
-    throw new UsageError('skewed-leader and partition both set the network rules of the same nodes', 'use one of them per run')
+  for (const kind of kinds) {
+    const excludes = faultKind(kind).excludes
+    if (excludes && kinds.some((k) => excludes.kinds.includes(k))) throw new UsageError(excludes.reason, excludes.fix)
   }
   if (names.includes('none') && kinds.length > 0) throw new UsageError(`'none' cannot be combined with other nemeses (got ${names.join(',')})`, 'pass --nemesis none alone')
   return kinds
@@ -59,43 +47,28 @@ export function parseNemesisKinds(spec: string | readonly string[]): NemesisKind
 
 /** One line for the report and `dstest list`: the description of a (combined) nemesis spec. */
 export function describeNemesis(kinds: readonly NemesisKind[]): string {
-  return kinds.length === 0 ? nemeses.none.description : kinds.map((k) => `${k}: ${nemeses[k].description}`).join('; ')
+  return kinds.length === 0 ? NO_FAULTS : kinds.map((k) => `${k}: ${faultKind(k).description}`).join('; ')
 }
 
-export interface BuildOptions extends ScheduleOptions {
-  /** The target's own kill/start/pause/resume, when it has them (else the engine's). */
-  target?: TargetProcessControl
+/** `dstest list nemeses`: 'none', then every kind. */
+export function listNemesisKinds(): { name: string; description: string }[] {
+  return [{ name: 'none', description: NO_FAULTS }, ...FAULT_KINDS.map((k) => ({ name: k.name, description: k.description }))]
 }
 
-function faultNemesis(kind: NemesisKind, options: BuildOptions): Nemesis {
-  switch (kind) {
-    case 'partition':
-      return partitionNemesis()
-    case 'packet':
-      return packetNemesis(options.packet)
-    case 'clock':
-      return clockNemesis()
-    case 'kill':
-      return killNemesis(options.target)
-    case 'pause':
-      return pauseNemesis(options.target)
-    case 'skewed-leader':
-      return skewedLeaderNemesis()
-  }
-}
-
-/** Several nemeses as one: ops routed by f; setup, heal and teardown reach all of them. */
-export function composeNemesis(parts: readonly Nemesis[]): Nemesis {
-  if (parts.length === 0) return noopNemesis()
+/** Several kinds' nemeses as one: ops routed by f; setup and teardown reach all, heal goes by rank. */
+function composeNemesis(kinds: readonly FaultKind[], options: BuildOptions): Nemesis {
+  if (kinds.length === 0) return noopNemesis()
+  const parts = kinds.map((kind) => ({ kind, nemesis: kind.nemesis(options) }))
   const byF = new Map<string, Nemesis>()
-  for (const p of parts) for (const f of p.fs) byF.set(f, p)
+  for (const p of parts) for (const f of p.nemesis.fs) byF.set(f, p.nemesis)
+  const ranks = [...new Set(parts.map((p) => p.kind.healRank))].sort((a, b) => a - b)
   let cluster: NemesisContext['cluster'] | undefined
   return {
-    name: parts.map((p) => p.name).join(','),
+    name: parts.map((p) => p.nemesis.name).join(','),
     fs: [...byF.keys()],
     async setup(context) {
       cluster = context.cluster
-      for (const p of parts) await p.setup?.(context)
+      for (const p of parts) await p.nemesis.setup?.(context)
     },
     async invoke(op: Invocation): Promise<Completion> {
       const p = byF.get(op.f)
@@ -103,33 +76,50 @@ export function composeNemesis(parts: readonly Nemesis[]): Nemesis {
       return p.invoke(op)
     },
     async heal() {
-      // Processes first (a restarted node gets its network state back), then the rest;
-      // every part is healed even if one fails, and the first failure is reported.
-      const order = [...parts].sort((a, b) => Number(b.name === 'kill' || b.name === 'pause') - Number(a.name === 'kill' || a.name === 'pause'))
-      const results = await Promise.allSettled(order.map((p) => p.heal()))
-      if (cluster && hasNetworkControl(cluster) && parts.some((p) => p.name === 'partition' || p.name === 'packet' || p.name === 'skewed-leader')) {
-        await netStateOf(cluster).heal(true)
+      // Every part is healed even if one fails; the first failure is reported.
+      const results: PromiseSettledResult<void>[] = []
+      for (const rank of ranks) {
+        results.push(...(await Promise.allSettled(parts.filter((p) => p.kind.healRank === rank).map((p) => p.nemesis.heal()))))
       }
+      if (cluster && hasNetworkControl(cluster) && parts.some((p) => p.kind.network)) await netStateOf(cluster).heal(true)
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
       if (failed) throw failed.reason
     },
     async teardown() {
-      for (const p of parts) await p.teardown?.()
+      for (const p of parts) await p.nemesis.teardown?.()
     },
   }
 }
 
 /**
  * The nemesis package for `--nemesis`. The schedule draws from `context.random`
- * (give it the same stream `planSchedule` gets, and the plan is the run's).
+ * (give it the same stream `planSchedule` gets, and the plan is the run's);
+ * set the nemesis up with the same context, so what it draws when a fault is
+ * applied (a 'primaries' grudge) comes from that stream too.
  */
-export function buildNemesis(kinds: readonly NemesisKind[], options: BuildOptions, context: NemesisContext): NemesisPackage {
+export function buildNemesis(names: readonly NemesisKind[], options: BuildOptions, context: NemesisContext): NemesisPackage {
+  const kinds = names.map(faultKind)
   const nodes = context.cluster.nodes.map((n) => n.name)
   const plan = new Plan(kinds, options, nodes, context.random)
   return {
-    nemesis: composeNemesis(kinds.map((k) => faultNemesis(k, options))),
+    nemesis: composeNemesis(kinds, options),
     generator: kinds.length === 0 ? null : onNemesisThread(new ScheduleGenerator(plan)),
     finalGenerator: onNemesisThread(finalOps(kinds)),
-    description: describeNemesis(kinds),
+    description: describeNemesis(names),
   }
+}
+
+export interface PlanContext {
+  /** The test's seed; the plan draws from `new Random(seed)` unless `random` is given. */
+  seed?: number
+  /** The exact stream the live nemesis will get (NemesisContext.random), for identical decisions. */
+  random?: Random
+  timeLimitSeconds: number
+  nodes: readonly string[]
+}
+
+/** `dstest run --dry-run`: the faults a run with this seed would inject, with their times. */
+export function planSchedule(names: readonly NemesisKind[], options: ScheduleOptions, context: PlanContext): PlannedOp[] {
+  const random = context.random ?? new Random(context.seed ?? 0)
+  return new Plan(names.map(faultKind), options, context.nodes, random).until(context.timeLimitSeconds * NS_PER_S)
 }

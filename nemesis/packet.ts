@@ -12,9 +12,10 @@ import type { Invocation } from '../core/generator/types.js'
 import { hasNetworkControl } from '../control/capabilities.js'
 import { deleteRootArgv, netemArgv, netemProbeArgv, parseNetemProbe, tbfArgv, type NetemSupport } from '../control/tc.js'
 import type { Cluster } from '../control/remote.js'
+import type { FaultKind } from './fault-kind.js'
 import type { Nemesis, NemesisContext } from './nemesis.js'
 import { netStateOf, type NetState } from './net.js'
-import type { PlannedNodes } from './selection.js'
+import { planNodes, type PlannedNodes } from './selection.js'
 import { resolvePrimaries } from './partition.js'
 
 /** What a packet fault does (all optional; at least one). */
@@ -38,6 +39,16 @@ export interface PacketValue extends PacketOptions {
 }
 
 export const PACKET_FS = ['start-packet', 'stop-packet'] as const
+
+export const packetFault: FaultKind<'packet'> = {
+  name: 'packet',
+  description: 'lossy or slow links: packet loss (iptables statistic), bandwidth (tc tbf), delay/jitter/dup/reorder (tc netem, where the kernel has it)',
+  drawStart: (o, nodes, random) => ({ f: 'start-packet', value: { nodes: planNodes(o.targets ?? 'one', nodes, random), ...(o.packet ?? DEFAULT_PACKET) } }),
+  stop: { f: 'stop-packet' },
+  nemesis: (o) => packetNemesis(o.packet),
+  healRank: 1,
+  network: true,
+}
 
 export function needsNetem(o: PacketOptions): boolean {
   return o.delayMs !== undefined || o.jitterMs !== undefined || o.duplicatePct !== undefined || o.reorderPct !== undefined

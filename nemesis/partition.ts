@@ -6,9 +6,11 @@
  */
 import type { Completion } from '../core/op.js'
 import type { Invocation } from '../core/generator/types.js'
+import type { FaultKind } from './fault-kind.js'
 import type { Nemesis, NemesisContext } from './nemesis.js'
 import { grudgeFor, isTopology, validateGrudge, type Grudge, type Topology } from './grudge.js'
 import { netStateOf, type NetState } from './net.js'
+import type { ScheduleOptions } from './schedule.js'
 
 /** The value of a start-partition op. */
 export interface PartitionValue {
@@ -18,6 +20,31 @@ export interface PartitionValue {
 }
 
 export const PARTITION_FS = ['start-partition', 'stop-partition'] as const
+
+/** The topologies a partition is drawn from when `--partition` names none. */
+export const DEFAULT_TOPOLOGIES: readonly Topology[] = ['one', 'majority', 'majorities-ring', 'minority-third', 'random-halves']
+
+function isGrudge(p: ScheduleOptions['partition']): p is Grudge {
+  return typeof p === 'object' && p !== null && !Array.isArray(p)
+}
+
+export const partitionFault: FaultKind<'partition'> = {
+  name: 'partition',
+  description: 'network partitions (iptables DROP between nodes): one, majority, majorities-ring, minority-third, random-halves, halves, bridge, primaries, or a grudge',
+  drawStart(o, nodes, random) {
+    if (isGrudge(o.partition)) return { f: 'start-partition', value: { topology: 'grudge', grudge: o.partition } }
+    const choices: readonly Topology[] =
+      o.partition === undefined ? DEFAULT_TOPOLOGIES : typeof o.partition === 'string' ? [o.partition as Topology] : (o.partition as readonly Topology[])
+    const topology = random.pick(choices)
+    // Who leads is known only when the fault is applied: the grudge is drawn then.
+    if (topology === 'primaries') return { f: 'start-partition', value: { topology } }
+    return { f: 'start-partition', value: { topology, grudge: grudgeFor(topology, nodes, random) } }
+  },
+  stop: { f: 'stop-partition' },
+  nemesis: () => partitionNemesis(),
+  healRank: 1,
+  network: true,
+}
 
 export function partitionNemesis(): Nemesis {
   let ctx: NemesisContext | undefined

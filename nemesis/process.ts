@@ -11,9 +11,10 @@ import { EnvironmentError } from '../core/errors.js'
 import type { Invocation } from '../core/generator/types.js'
 import { hasNetworkControl, hasNodeControl } from '../control/capabilities.js'
 import type { Cluster } from '../control/remote.js'
+import type { FaultKind } from './fault-kind.js'
 import type { Nemesis, NemesisContext } from './nemesis.js'
 import { netStateOf } from './net.js'
-import type { PlannedNodes } from './selection.js'
+import { planNodes, type PlannedNodes } from './selection.js'
 import { resolvePrimaries } from './partition.js'
 
 /**
@@ -125,4 +126,26 @@ export function killNemesis(target?: TargetProcessControl): Nemesis {
 
 export function pauseNemesis(target?: TargetProcessControl): Nemesis {
   return processNemesis('pause', target)
+}
+
+// Processes heal first (rank 0): a restarted node gets its network state back
+// before the network heals.
+export const killFault: FaultKind<'kill'> = {
+  name: 'kill',
+  description: "kill the target's process (or the node) and start it again",
+  drawStart: (o, nodes, random) => ({ f: 'kill', value: { nodes: planNodes(o.targets ?? 'one', nodes, random) } }),
+  stop: { f: 'start' },
+  nemesis: (o) => killNemesis(o.target),
+  healRank: 0,
+  network: false,
+}
+
+export const pauseFault: FaultKind<'pause'> = {
+  name: 'pause',
+  description: "pause the target's process (or the node) and resume it",
+  drawStart: (o, nodes, random) => ({ f: 'pause', value: { nodes: planNodes(o.targets ?? 'one', nodes, random) } }),
+  stop: { f: 'resume' },
+  nemesis: (o) => pauseNemesis(o.target),
+  healRank: 0,
+  network: false,
 }

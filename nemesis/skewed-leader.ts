@@ -10,6 +10,7 @@
 import type { Completion } from '../core/op.js'
 import type { Invocation } from '../core/generator/types.js'
 import { clockNemesis } from './clock.js'
+import type { FaultKind } from './fault-kind.js'
 import type { Grudge } from './grudge.js'
 import type { Nemesis } from './nemesis.js'
 import { partitionNemesis } from './partition.js'
@@ -28,6 +29,21 @@ export function isolatedNodes(grudge: Grudge): string[] {
     .filter(([, drops]) => drops.length === nodes.size - 1)
     .map(([node]) => node)
     .sort()
+}
+
+export const skewedLeaderFault: FaultKind<'skewed-leader'> = {
+  name: 'skewed-leader',
+  description: 'cut the leader off, then step its clock back 5-60 s at once (exposes wall-clock leases); not with partition',
+  drawStart(o, _nodes, random) {
+    // Always back (a wall-clock lease then looks valid for longer), 5 s to max.
+    const max = Math.max(5_000, Math.round(o.clock?.maxOffsetMs ?? 60_000))
+    return { f: 'start-skewed-leader', value: { deltaMs: -random.between(5_000, max) } }
+  },
+  stop: { f: 'stop-skewed-leader' },
+  nemesis: () => skewedLeaderNemesis(),
+  healRank: 1,
+  network: true,
+  excludes: { kinds: ['partition'], reason: 'skewed-leader and partition both set the network rules of the same nodes', fix: 'use one of them per run' },
 }
 
 export function skewedLeaderNemesis(): Nemesis {

@@ -10,7 +10,7 @@ import type { TestSpec } from '../core/spec.js'
 import {
   buildNemesis,
   formatPlannedOp,
-  nemeses,
+  listNemesisKinds,
   parseNemesisKinds,
   planSchedule,
   TOPOLOGIES,
@@ -80,5 +80,5 @@ export function planFor(spec: TestSpec, seed: number): string {
 }
 
 export function listNemeses(): { name: string; description: string }[] {
-  return Object.entries(nemeses).map(([name, n]) => ({ name, description: n.description }))
+  return listNemesisKinds()
 }

@@ -3,8 +3,8 @@ import { simulate } from '../../../core/generator/index.js'
 import { Random } from '../../../core/random.js'
 import { isDstestError } from '../../../core/errors.js'
 import type { Cluster } from '../../../control/remote.js'
-import { buildNemesis, describeNemesis, nemeses, parseNemesisKinds, planSchedule } from '../../../nemesis/index.js'
-import { formatPlannedOp, NEMESIS_KINDS } from '../../../nemesis/schedule.js'
+import { buildNemesis, describeNemesis, FAULT_KINDS, listNemesisKinds, parseNemesisKinds, planSchedule } from '../../../nemesis/index.js'
+import { formatPlannedOp } from '../../../nemesis/schedule.js'
 import { selectNodes } from '../../../nemesis/selection.js'
 
 const nodes = ['n1', 'n2', 'n3', 'n4', 'n5']
@@ -109,7 +109,7 @@ describe('fault schedules', () => {
   })
 
   it('registry and --nemesis parsing', () => {
-    expect(Object.keys(nemeses)).toEqual(['none', ...NEMESIS_KINDS])
+    expect(listNemesisKinds().map((n) => n.name)).toEqual(['none', 'partition', 'packet', 'clock', 'kill', 'pause', 'skewed-leader'])
     expect(parseNemesisKinds('kill, partition,kill')).toEqual(['kill', 'partition'])
     expect(parseNemesisKinds('none')).toEqual([])
     const unknown = (() => {
@@ -123,6 +123,19 @@ describe('fault schedules', () => {
     expect(() => parseNemesisKinds('none,kill')).toThrow(/cannot be combined/)
     expect(describeNemesis([])).toBe('no faults')
     expect(describeNemesis(['kill'])).toMatch(/^kill: /)
+  })
+
+  it('each kind is one consistent record: its nemesis understands the ops its schedule draws and its stop', () => {
+    for (const kind of FAULT_KINDS) {
+      const fs = kind.nemesis({}).fs
+      expect(fs, kind.name).toContain(kind.stop.f)
+      const random = new Random(1)
+      for (let i = 0; i < 20; i++) expect(fs, kind.name).toContain(kind.drawStart({}, nodes, random).f)
+      expect(kind.description.length, kind.name).toBeGreaterThan(10)
+    }
+    // Processes heal before the network: a restarted node gets its rules back first.
+    const rank = (name: string): number => FAULT_KINDS.find((k) => k.name === name)!.healRank
+    for (const p of ['kill', 'pause']) for (const n of ['partition', 'packet', 'skewed-leader']) expect(rank(p)).toBeLessThan(rank(n))
   })
 
   it('formats a planned op as one line', () => {
