@@ -11,22 +11,19 @@ import {
   buildNemesis,
   formatPlannedOp,
   listNemesisKinds,
+  NO_FAULTS,
   parseNemesisKinds,
   planSchedule,
   TOPOLOGIES,
   type BuildOptions,
   type Topology,
 } from '../nemesis/index.js'
-import { noopNemesis, type NemesisPackage } from '../nemesis/nemesis.js'
+import { noopNemesis, type NemesisContext, type NemesisPackage } from '../nemesis/nemesis.js'
 import { canKill, canPause, hasPrimaries, type Target } from '../targets/target.js'
 
 /** The nemesis's random stream for a seed: independent of the clients' stream. */
 export function nemesisRandom(seed: number): Random {
   return new Random((seed ^ 0x6e656d69) >>> 0)
-}
-
-export function isNoNemesis(spec: TestSpec): boolean {
-  return parseNemesisKinds(spec.nemesis).length === 0
 }
 
 function scheduleOptions(spec: TestSpec): BuildOptions {
@@ -53,9 +50,15 @@ export function validateNemesis(spec: TestSpec, runtime: string): void {
   }
 }
 
-export async function buildNemesisPackage(spec: TestSpec, cluster: Cluster, seed: number, target: Target): Promise<NemesisPackage> {
+/** The nemesis's view of a run: its cluster, the schedule's random stream, and who leads (if the target can say). */
+export function nemesisContext(cluster: Cluster, seed: number, target: Target): NemesisContext {
+  return { cluster, random: nemesisRandom(seed), ...(hasPrimaries(target) ? { primaries: () => target.primaries(cluster) } : {}) }
+}
+
+/** The run's nemesis and schedule; the schedule draws from `context.random`. Set the nemesis up with the same context. */
+export function buildNemesisPackage(spec: TestSpec, target: Target, context: NemesisContext): NemesisPackage {
   const kinds = parseNemesisKinds(spec.nemesis)
-  if (kinds.length === 0) return { nemesis: noopNemesis(), generator: null, finalGenerator: null, description: 'no faults' }
+  if (kinds.length === 0) return { nemesis: noopNemesis(), generator: null, finalGenerator: null, description: NO_FAULTS }
   const options = scheduleOptions(spec)
   if (canKill(target) || canPause(target)) {
     options.target = {
@@ -63,11 +66,7 @@ export async function buildNemesisPackage(spec: TestSpec, cluster: Cluster, seed
       ...(canPause(target) ? { pause: (c: Cluster, n: string) => target.pause(c, n), resume: (c: Cluster, n: string) => target.resume(c, n) } : {}),
     }
   }
-  return buildNemesis(kinds, options, {
-    cluster,
-    random: nemesisRandom(seed),
-    ...(hasPrimaries(target) ? { primaries: () => target.primaries(cluster) } : {}),
-  })
+  return buildNemesis(kinds, options, context)
 }
 
 export function planFor(spec: TestSpec, seed: number): string {

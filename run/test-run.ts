@@ -17,18 +17,16 @@ import { Random } from '../core/random.js'
 import { runGenerator } from '../core/runner.js'
 import type { TestSpec } from '../core/spec.js'
 import { createRunDir, type RunDir } from '../core/store.js'
-import { hasLogFiles, hasPrimaries, type Target } from '../targets/target.js'
+import { hasLogFiles, type Target } from '../targets/target.js'
 import type { Workload, WorkloadOptions } from '../workloads/workload.js'
 import type { NemesisPackage } from '../nemesis/nemesis.js'
-import type { Reporter, RunSummary } from '../cli/reporters/reporter.js'
+import { buildNemesisPackage, nemesisContext } from './nemeses.js'
+import type { PreparedRun } from './preflight.js'
+import type { Reporter, RunSummary } from './reporter.js'
 import { VERSION } from './version.js'
 
 export interface RunDeps {
-  target: Target
-  workload: Workload
   runtime: Runtime
-  /** Builds the nemesis once the cluster exists (it derives its own random stream from the seed). */
-  nemesis: (cluster: Cluster, seed: number) => Promise<NemesisPackage>
   reporter: Reporter
   signal: AbortSignal
 }
@@ -42,9 +40,9 @@ export function exitCodeFor(valid: true | false | 'unknown'): number {
 }
 
 /** Runs one test with the given seed. Never throws for a failure inside the run: it is in the outcome. */
-export async function runTest(spec: TestSpec, seed: number, deps: RunDeps, run = 1): Promise<RunOutcome> {
-  const { target, workload, runtime, reporter, signal } = deps
-  const testName = spec.name ?? `${target.name}-${workload.name}`
+export async function runTest(prepared: PreparedRun, seed: number, deps: RunDeps, run = 1): Promise<RunOutcome> {
+  const { spec, target, workload, testName } = prepared
+  const { runtime, reporter, signal } = deps
   const runDir = createRunDir(spec.store, testName)
   const runId = `${testName}-${randomBytes(3).toString('hex')}`
   const startedAt = new Date()
@@ -114,13 +112,11 @@ export async function runTest(spec: TestSpec, seed: number, deps: RunDeps, run =
     targetStarted = true
     await target.setup(cluster, { bug: spec.bug, options: spec.targetOptions })
     checkAborted(signal)
-    nemesisPkg = await deps.nemesis(cluster, seed)
-    const c0 = cluster
-    await nemesisPkg.nemesis.setup?.({
-      cluster: c0,
-      random: random.fork(),
-      ...(hasPrimaries(target) ? { primaries: () => target.primaries(c0) } : {}),
-    })
+    // One context for the schedule and the nemesis: what a fault draws when it
+    // is applied comes from the schedule's own stream, not the clients'.
+    const context = nemesisContext(cluster, seed, target)
+    nemesisPkg = buildNemesisPackage(spec, target, context)
+    await nemesisPkg.nemesis.setup?.(context)
 
     const workloadOptions: WorkloadOptions = { concurrency: spec.concurrency, nodes, options: spec.workloadOptions }
     const generator = testGenerator(spec, workload, workloadOptions, nemesisPkg)

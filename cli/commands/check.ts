@@ -6,7 +6,7 @@
  */
 import type { CommandModule } from 'yargs'
 import { checkPath } from '../../run/check-run.js'
-import { verdictWord } from '../reporters/reporter.js'
+import { verdictWord } from '../../run/reporter.js'
 
 interface CheckArgs {
   path: string

@@ -2,7 +2,7 @@ import type { TestSpec } from '../../core/spec.js'
 import { JsonReporter } from './json.js'
 import { LineReporter } from './line.js'
 import { LiveReporter } from './live.js'
-import type { Reporter } from './reporter.js'
+import type { Reporter } from '../../run/reporter.js'
 
 class QuietReporter implements Reporter {
   start(): void {}

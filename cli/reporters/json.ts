@@ -4,7 +4,8 @@
  * {"event":"finish",...}.
  */
 import type { Op } from '../../core/op.js'
-import { OpCounts, type Reporter, type RunInfo, type RunSummary } from './reporter.js'
+import type { Reporter, RunInfo, RunSummary } from '../../run/reporter.js'
+import { OpCounts } from './op-counts.js'
 
 export class JsonReporter implements Reporter {
   private counts = new OpCounts()

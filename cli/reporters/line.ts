@@ -4,7 +4,8 @@
  * and the verdict.
  */
 import type { Op } from '../../core/op.js'
-import { OpCounts, verdictWord, type Reporter, type RunInfo, type RunSummary } from './reporter.js'
+import { verdictWord, type Reporter, type RunInfo, type RunSummary } from '../../run/reporter.js'
+import { OpCounts } from './op-counts.js'
 
 export class LineReporter implements Reporter {
   private counts = new OpCounts()

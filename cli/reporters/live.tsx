@@ -6,7 +6,8 @@
 import { Box, Text, render, type Instance } from 'ink'
 import type { Op } from '../../core/op.js'
 import { LineReporter } from './line.js'
-import { OpCounts, verdictWord, type Reporter, type RunInfo, type RunSummary } from './reporter.js'
+import { verdictWord, type Reporter, type RunInfo, type RunSummary } from '../../run/reporter.js'
+import { OpCounts } from './op-counts.js'
 
 interface ViewState {
   info: RunInfo | undefined

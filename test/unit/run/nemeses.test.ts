@@ -3,8 +3,12 @@
 // test/fixtures/dry-run/plans.json holds plans printed by an earlier version.
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { simulate } from '../../../core/generator/index.js'
 import { parseSpec } from '../../../core/spec.js'
-import { planFor } from '../../../run/nemeses.js'
+import type { Cluster } from '../../../control/remote.js'
+import { buildNemesisPackage, nemesisContext, nemesisRandom, planFor } from '../../../run/nemeses.js'
+import { memoryTarget } from '../../../targets/memory/index.js'
+import { raftKvTarget } from '../../../targets/raft-kv/index.js'
 
 interface PinnedPlan {
   seed: number
@@ -25,4 +29,28 @@ describe('dry-run plans', () => {
       expect(planFor(parseSpec(p.spec), p.seed)).toBe(p.plan)
     })
   }
+})
+
+describe('the run nemesis', () => {
+  const nodes = ['n1', 'n2', 'n3', 'n4', 'n5']
+  /** Only the node list of a cluster: planning never touches a node (a stand-in, no Docker). */
+  const cluster = { runId: 'unit', nodes: nodes.map((name, i) => ({ name, address: `10.0.0.${i + 1}` })) } as unknown as Cluster
+
+  it("one context: the schedule's own stream, and the target's primaries when it can name them", () => {
+    const context = nemesisContext(cluster, 11, raftKvTarget)
+    expect(context.cluster).toBe(cluster)
+    expect(context.random.nextU32()).toBe(nemesisRandom(11).nextU32())
+    expect(typeof context.primaries).toBe('function')
+    expect(nemesisContext(cluster, 11, memoryTarget).primaries).toBeUndefined()
+  })
+
+  it('the package built on that context runs the very plan --dry-run prints', () => {
+    const spec = parseSpec({ nemesis: 'partition,clock,kill', nemesisInterval: 4, timeLimit: 60 })
+    const pkg = buildNemesisPackage(spec, raftKvTarget, nemesisContext(cluster, 11, raftKvTarget))
+    const history = simulate(pkg.generator, { concurrency: 2, seed: 99, untilNs: 60e9, completeAfterNs: 1e6 })
+    const printed = planFor(spec, 11).split('\n').slice(1, -2)
+    const ran = history.filter((op) => op.type === 'invoke').map((op) => `${op.f} ${JSON.stringify(op.value)}`)
+    expect(printed.length).toBeGreaterThan(10)
+    expect(ran).toEqual(printed.map((line) => line.trim().replace(/^\S+s\s+(\S+)\s+/, '$1 ')))
+  })
 })

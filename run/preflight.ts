@@ -1,0 +1,60 @@
+/**
+ * Pre-flight: everything that can be refused before a cluster starts. The
+ * spec (flags over config file over defaults), the target, the workload and
+ * whether the target has a client for it, the bug mode, the runtime, the
+ * nemesis, and the output paths. Bad input is a typed error (exit 3) here,
+ * never a failure half-way through a run.
+ */
+import { DstestError, UsageError } from '../core/errors.js'
+import { freshSeed } from '../core/random.js'
+import { resolveSpec, type TestSpec } from '../core/spec.js'
+import type { Target } from '../targets/target.js'
+import type { Workload } from '../workloads/workload.js'
+import { validateNemesis } from './nemeses.js'
+import { checkOutputPaths } from './outputs.js'
+import { resolveTarget, resolveWorkload } from './registry.js'
+
+/** A test that passed pre-flight: what `runSeries` and `--dry-run` need. */
+export interface PreparedRun {
+  spec: TestSpec
+  target: Target
+  workload: Workload
+  /** The store folder's name: --name, else `<target>-<workload>`. */
+  testName: string
+  runtimeName: string
+  /** --seed, or a fresh one; run i of --test-count uses firstSeed + i. */
+  firstSeed: number
+}
+
+export interface PreflightOptions {
+  /** `--dry-run` writes nothing: the output paths are not checked. */
+  dryRun?: boolean
+}
+
+/** `flags`: the spec keys the user gave on the command line (undefined for the others). */
+export async function preflight(flags: Record<string, unknown>, configPath: string | undefined, options: PreflightOptions = {}): Promise<PreparedRun> {
+  const spec = resolveSpec(flags, configPath)
+  const target = await resolveTarget(spec.target)
+  const workloadName = spec.workload ?? target.workloads[0]
+  if (!workloadName) throw new UsageError(`target ${target.name} names no workload`, 'pass --workload')
+  const workload = await resolveWorkload(workloadName)
+  // A workload given by path brings its own client operations: no name check.
+  if (!spec.workload?.includes('/') && !target.workloads.includes(workload.name)) {
+    throw new DstestError('E_UNKNOWN_NAME', `target ${target.name} has no client for workload '${workload.name}'`, {
+      fix: `choose one of: ${target.workloads.join(', ')}`,
+    })
+  }
+  if (spec.bug !== undefined && !(target.bugs && spec.bug in target.bugs)) {
+    const bugs = Object.keys(target.bugs ?? {})
+    throw new DstestError('E_UNKNOWN_NAME', `unknown bug '${spec.bug}' for target ${target.name}`, {
+      fix: bugs.length ? `choose one of: ${bugs.join(', ')}` : `${target.name} has no bug modes`,
+    })
+  }
+  const runtimeName = spec.runtime ?? target.runtimes?.[0] ?? 'docker'
+  if (target.runtimes && !target.runtimes.includes(runtimeName)) {
+    throw new UsageError(`target ${target.name} cannot run on the ${runtimeName} runtime`, `use --runtime ${target.runtimes.join(' or ')}`)
+  }
+  validateNemesis(spec, runtimeName)
+  if (!options.dryRun) checkOutputPaths(spec)
+  return { spec, target, workload, testName: spec.name ?? `${target.name}-${workload.name}`, runtimeName, firstSeed: spec.seed ?? freshSeed() }
+}

@@ -1,0 +1,46 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { createRunDir } from '../../../core/store.js'
+import { writeJunitFile, writeRunOutputs } from '../../../run/outputs.js'
+import type { Reporter } from '../../../run/reporter.js'
+import type { RunOutcome } from '../../../run/test-run.js'
+
+const warnings: string[] = []
+const reporter: Reporter = { start() {}, phase() {}, op() {}, warn: (m) => void warnings.push(m), finish() {}, close() {} }
+
+function outcome(runDir: string): RunOutcome {
+  return { valid: true, exitCode: 0, summary: '', runDir, seed: 5, ops: 0, seconds: 1.5, checkers: { stats: { valid: true } }, results: { valid: true } }
+}
+
+describe('run outputs', () => {
+  it("writes a run's report.html, and its junit.xml only with --junit", async () => {
+    const store = mkdtempSync(join(tmpdir(), 'dstest-outputs-'))
+    const a = createRunDir(store, 't')
+    a.writeJson('test', { name: 't', seed: 5 })
+    a.writeJson('results', { valid: true })
+    writeFileSync(a.file('history'), '')
+    await writeRunOutputs({}, outcome(a.path), reporter)
+    expect(existsSync(a.file('report'))).toBe(true)
+    expect(existsSync(a.file('junit'))).toBe(false)
+    await writeRunOutputs({ junit: join(store, 'j.xml') }, outcome(a.path), reporter)
+    expect(readFileSync(a.file('junit'), 'utf8')).toContain('<property name="seed" value="5"/>')
+    expect(warnings).toEqual([])
+  })
+
+  it('a report that cannot be written is a warning, not a lost run', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'dstest-outputs-'))
+    await writeRunOutputs({}, outcome(join(store, 'gone')), reporter)
+    expect(warnings.pop()).toMatch(/could not write report.html/)
+  })
+
+  it('the --junit file holds one testsuite per run, in a folder created for it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dstest-outputs-'))
+    const path = join(dir, 'ci', 'reports', 'junit.xml')
+    writeJunitFile(path, 'memory-register', [outcome('r1'), { ...outcome('r2'), seed: 6 }])
+    const xml = readFileSync(path, 'utf8')
+    expect(xml.match(/<testsuite /g)).toHaveLength(2)
+    expect(xml).toContain('name="memory-register #2"')
+  })
+})

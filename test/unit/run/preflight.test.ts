@@ -1,0 +1,54 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { isDstestError } from '../../../core/errors.js'
+import { preflight } from '../../../run/preflight.js'
+
+/** The error preflight refuses with (it must refuse). */
+async function refusal(flags: Record<string, unknown>, dryRun = false): Promise<{ code: string; exitCode: number; line: string }> {
+  try {
+    await preflight(flags, undefined, { dryRun })
+  } catch (e) {
+    if (!isDstestError(e)) throw e
+    return { code: e.code, exitCode: e.exitCode, line: e.toLine() }
+  }
+  throw new Error(`preflight accepted ${JSON.stringify(flags)}`)
+}
+
+describe('preflight', () => {
+  it('resolves a runnable test: target, its first workload, runtime, name and seed', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'dstest-preflight-'))
+    const p = await preflight({ target: 'memory', seed: 42, store }, undefined)
+    expect(p.target.name).toBe('memory')
+    expect(p.workload.name).toBe('register')
+    expect(p.runtimeName).toBe('memory')
+    expect(p.testName).toBe('memory-register')
+    expect(p.firstSeed).toBe(42)
+    expect((await preflight({ target: 'memory', name: 'mine', store }, undefined)).testName).toBe('mine')
+  })
+
+  it('refuses names, bugs, runtimes and faults that do not fit the target (exit 3)', async () => {
+    expect(await refusal({ target: 'nope' })).toMatchObject({ code: 'E_UNKNOWN_NAME', exitCode: 3 })
+    expect((await refusal({ target: 'memory', workload: 'bank' })).line).toMatch(/unknown workload 'bank'/)
+    expect((await refusal({ target: 'memory', bug: 'nope' })).line).toMatch(/unknown bug 'nope' for target memory: choose one of: stale-read/)
+    expect((await refusal({ target: 'memory', runtime: 'docker' })).line).toMatch(/cannot run on the docker runtime: use --runtime memory/)
+    expect((await refusal({ target: 'memory', nemesis: 'partition' })).line).toMatch(/memory runtime .* use --nemesis none/)
+    expect((await refusal({ target: 'raft-kv', nemesis: 'partition', partition: 'triangle' })).line).toMatch(/unknown partition topology 'triangle'/)
+  })
+
+  it('checks --store and --junit before anything starts, except for a dry run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dstest-preflight-'))
+    const file = join(dir, 'a-file')
+    writeFileSync(file, 'x')
+    mkdirSync(join(dir, 'a-folder'))
+    const base = { target: 'memory' }
+    expect(await refusal({ ...base, store: file })).toMatchObject({ exitCode: 3, line: expect.stringMatching(/--store .*a-file is a file, not a folder/) })
+    expect((await refusal({ ...base, store: join(file, 'store') })).line).toMatch(/--store .* cannot be created: .*a-file is a file/)
+    expect((await refusal({ ...base, store: dir, junit: join(dir, 'a-folder') })).line).toMatch(/--junit .*a-folder is a folder/)
+    expect((await refusal({ ...base, store: dir, junit: join(file, 'junit.xml') })).line).toMatch(/--junit .* cannot be created/)
+    // Missing folders are fine: they are created when the run writes.
+    await expect(preflight({ ...base, store: join(dir, 'new', 'store'), junit: join(dir, 'new', 'ci', 'junit.xml') }, undefined)).resolves.toBeDefined()
+    await expect(preflight({ ...base, store: file }, undefined, { dryRun: true })).resolves.toBeDefined()
+  })
+})
