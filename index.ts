@@ -25,8 +25,9 @@ export { defineWorkload, type Workload, type WorkloadOptions } from './workloads
 export { registerWorkload } from './workloads/register.js'
 export {
   defineTarget,
-  canKill,
-  canPause,
+  hasKill,
+  hasPause,
+  hasImage,
   hasLogFiles,
   hasPrimaries,
   type Target,

@@ -10,7 +10,10 @@ import { VERSION } from '../run/version.js'
 import { runCommand } from './commands/run.js'
 import { checkCommand } from './commands/check.js'
 import { listCommand } from './commands/list.js'
-import { extraCommands } from './commands/extra.js'
+import { doctorCommand } from './commands/doctor.js'
+import { cleanupCommand } from './commands/cleanup.js'
+import { imageCommand } from './commands/image.js'
+import { reportCommand } from './commands/report.js'
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0
@@ -23,8 +26,10 @@ export async function main(argv: string[]): Promise<number> {
     .command(runCommand(setExit))
     .command(checkCommand(setExit))
     .command(listCommand(setExit))
-  for (const c of extraCommands(setExit)) parser.command(c)
-  parser
+    .command(doctorCommand(setExit))
+    .command(cleanupCommand(setExit))
+    .command(imageCommand(setExit))
+    .command(reportCommand(setExit))
     .example('$0 run --target raft-kv --nemesis partition', 'a 5-node Raft cluster in Docker, partitioned every 10 s for 60 s')
     .example('$0 run --target memory --time-limit 10', 'a 10-second in-process demo (no Docker)')
     .example('$0 check store/latest', 're-check the newest stored run')

@@ -63,9 +63,6 @@ export const insertJumpArgv = (): string[] => ['iptables', '-I', 'INPUT', '1', '
 /** Empties DSTEST (heal). Fails with exit 1 when the chain does not exist — that is healed too. */
 export const flushArgv = (): string[] => ['iptables', '-F', CHAIN]
 
-/** Lists DSTEST rules, for checks and for the doctor. */
-export const listArgv = (): string[] => ['iptables', '-S', CHAIN]
-
 /** Single-rule forms (one command per rule), for SSH hosts or debugging. */
 export function dropFromArgv(address: string): string[] {
   return ['iptables', '-A', CHAIN, '-s', checkAddress(address), '-j', 'DROP']

@@ -119,8 +119,6 @@ export function isNothingToDelete(stderr: string): boolean {
   return /handle of zero|No such file or directory|Invalid handle/i.test(stderr)
 }
 
-export const showArgv = (device = DEFAULT_DEV): string[] => ['tc', 'qdisc', 'show', 'dev', dev(device)]
-
 /** The probe: add a netem qdisc on loopback (run it in a throwaway network namespace). */
 export const netemProbeArgv = (): string[] => ['tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '1ms']
 

@@ -42,14 +42,6 @@ export function isOpType(x: unknown): x is OpType {
   return x === 'invoke' || x === 'ok' || x === 'fail' || x === 'info'
 }
 
-export function isCompletion(op: Op): boolean {
-  return op.type !== 'invoke'
-}
-
-export function isClientOp(op: Op): op is Op & { process: number } {
-  return typeof op.process === 'number'
-}
-
 /**
  * Pairs each invocation with its completion, by process, as Jepsen does: the next
  * ok/fail/info of the same process completes the open invoke. An invoke never

@@ -8,10 +8,6 @@ import type { Random } from '../core/random.js'
 export const NODE_SELECTIONS = ['one', 'minority', 'majority', 'all', 'primaries'] as const
 export type NodeSelection = (typeof NODE_SELECTIONS)[number]
 
-export function isNodeSelection(s: string): s is NodeSelection {
-  return (NODE_SELECTIONS as readonly string[]).includes(s)
-}
-
 /** The nodes a selection names, sorted; 'primaries' returns the primaries given. */
 export function selectNodes(selection: NodeSelection, nodes: readonly string[], random: Random, primaries: readonly string[] = []): string[] {
   const n = nodes.length

@@ -19,7 +19,7 @@ import {
   type Topology,
 } from '../nemesis/index.js'
 import { noopNemesis, type NemesisContext, type NemesisPackage } from '../nemesis/nemesis.js'
-import { canKill, canPause, hasPrimaries, type Target } from '../targets/target.js'
+import { hasKill, hasPause, hasPrimaries, type Target } from '../targets/target.js'
 
 /** The nemesis's random stream for a seed: independent of the clients' stream. */
 export function nemesisRandom(seed: number): Random {
@@ -60,10 +60,10 @@ export function buildNemesisPackage(spec: TestSpec, target: Target, context: Nem
   const kinds = parseNemesisKinds(spec.nemesis)
   if (kinds.length === 0) return { nemesis: noopNemesis(), generator: null, finalGenerator: null, description: NO_FAULTS }
   const options = scheduleOptions(spec)
-  if (canKill(target) || canPause(target)) {
+  if (hasKill(target) || hasPause(target)) {
     options.target = {
-      ...(canKill(target) ? { kill: (c: Cluster, n: string) => target.kill(c, n), start: (c: Cluster, n: string) => target.start(c, n) } : {}),
-      ...(canPause(target) ? { pause: (c: Cluster, n: string) => target.pause(c, n), resume: (c: Cluster, n: string) => target.resume(c, n) } : {}),
+      ...(hasKill(target) ? { kill: (c: Cluster, n: string) => target.kill(c, n), start: (c: Cluster, n: string) => target.start(c, n) } : {}),
+      ...(hasPause(target) ? { pause: (c: Cluster, n: string) => target.pause(c, n), resume: (c: Cluster, n: string) => target.resume(c, n) } : {}),
     }
   }
   return buildNemesis(kinds, options, context)

@@ -1,7 +1,8 @@
 /**
  * Pre-flight: everything that can be refused before a cluster starts. The
  * spec (flags over config file over defaults), the target, the workload and
- * whether the target has a client for it, the bug mode, the runtime, the
+ * whether the target has a client for it and implements the operations it
+ * invokes, the bug mode, the runtime, the
  * nemesis, and the output paths. Bad input is a typed error (exit 3) here,
  * never a failure half-way through a run.
  */
@@ -43,6 +44,13 @@ export async function preflight(flags: Record<string, unknown>, configPath: stri
     throw new DstestError('E_UNKNOWN_NAME', `target ${target.name} has no client for workload '${workload.name}'`, {
       fix: `choose one of: ${target.workloads.join(', ')}`,
     })
+  }
+  const missing = workload.operations.filter((f) => !target.operations.includes(f))
+  if (missing.length > 0) {
+    throw new UsageError(
+      `target ${target.name} does not implement ${missing.join(', ')}, which workload '${workload.name}' needs (it implements ${target.operations.join(', ')})`,
+      'choose a target that implements them, or another workload (see `dstest list`)',
+    )
   }
   if (spec.bug !== undefined && !(target.bugs && spec.bug in target.bugs)) {
     const bugs = Object.keys(target.bugs ?? {})

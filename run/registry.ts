@@ -1,7 +1,9 @@
 /**
- * Names → things: the bundled targets, workloads, nemeses and checkers, and
- * user files given by path (`--workload ./my-workload.js`). Unknown names are
- * an UnknownNameError (exit 3) listing the valid ones.
+ * Target and workload names → targets and workloads: the bundled ones, and
+ * user modules given by path (`--workload ./my-workload.js`). Unknown names
+ * are an UnknownNameError (exit 3) listing the valid ones. (Nemeses are named
+ * in run/nemeses.ts, checkers in run/checker-registry.ts, runtimes in
+ * run/runtimes.ts.)
  */
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -27,10 +29,6 @@ const targets: Record<string, Target> = {
 
 const workloads: Record<string, Workload> = {
   register: registerWorkload,
-}
-
-export function addTarget(t: Target): void {
-  targets[t.name] = t
 }
 
 export function listTargets(): Target[] {
@@ -63,8 +61,8 @@ async function importUserModule(path: string, kind: string): Promise<unknown> {
 export async function resolveTarget(name: string): Promise<Target> {
   if (looksLikePath(name)) {
     const t = (await importUserModule(name, 'target')) as Target | undefined
-    if (!t || typeof t.setup !== 'function' || typeof t.client !== 'function') {
-      throw new DstestError('E_USAGE', `${name} does not export a target`, { fix: 'export default defineTarget({...}) from it' })
+    if (!t || typeof t.setup !== 'function' || typeof t.client !== 'function' || !Array.isArray(t.operations)) {
+      throw new DstestError('E_USAGE', `${name} does not export a target`, { fix: 'export default defineTarget({ name, operations, setup, teardown, client }) from it' })
     }
     return t
   }
@@ -76,8 +74,8 @@ export async function resolveTarget(name: string): Promise<Target> {
 export async function resolveWorkload(name: string): Promise<Workload> {
   if (looksLikePath(name)) {
     const w = (await importUserModule(name, 'workload')) as Workload | undefined
-    if (!w || typeof w.generator !== 'function' || typeof w.checkers !== 'function') {
-      throw new DstestError('E_USAGE', `${name} does not export a workload`, { fix: 'export default defineWorkload({...}) from it' })
+    if (!w || typeof w.generator !== 'function' || typeof w.checkers !== 'function' || !Array.isArray(w.operations)) {
+      throw new DstestError('E_USAGE', `${name} does not export a workload`, { fix: 'export default defineWorkload({ name, operations, generator, checkers }) from it' })
     }
     return w
   }

@@ -3,15 +3,17 @@
  * layer for the Docker runtime, or an install step over SSH), how to start and
  * stop it, and gives a client for each workload it supports.
  *
- * Optional capabilities are separate interfaces, checked with the `can*`
- * guards, rather than no-op methods:
- *   Killable (kill/start), Pausable (pause/resume), LogFiles, Primaries.
+ * Optional capabilities are separate interfaces, each checked with its
+ * `has*` guard, rather than no-op methods:
+ *   Killable (hasKill), Pausable (hasPause), LogFiles (hasLogFiles),
+ *   Primaries (hasPrimaries), HasImage (hasImage).
  *
  *     import { defineTarget } from 'dstest'
  *     export default defineTarget({
  *       name: 'my-kv',
  *       description: 'my key-value store',
  *       workloads: ['register'],
+ *       operations: ['read', 'write', 'cas'],
  *       async setup(cluster) { ... start the server on every node, wait until ready ... },
  *       async teardown(cluster) { ... },
  *       client: ({ node, address }) => new MyKvClient(address),
@@ -44,6 +46,8 @@ export interface Target {
   readonly bugs?: Readonly<Record<string, string>>
   /** Workloads it has a client for; the first is the default. */
   readonly workloads: readonly string[]
+  /** The client operations (f) its client implements; a workload needing others is refused before the run. */
+  readonly operations: readonly string[]
   /** Runtimes it can run on ('memory' runs in-process, no cluster). */
   readonly runtimes?: readonly string[]
   /** Install and start on every node; resolve when the system answers. */
@@ -70,15 +74,15 @@ export interface Primaries {
   primaries(cluster: Cluster): Promise<string[]>
 }
 
-export const canKill = (t: Target): t is Target & Killable => typeof (t as Partial<Killable>).kill === 'function'
-export const canPause = (t: Target): t is Target & Pausable => typeof (t as Partial<Pausable>).pause === 'function'
+export const hasKill = (t: Target): t is Target & Killable => typeof (t as Partial<Killable>).kill === 'function'
+export const hasPause = (t: Target): t is Target & Pausable => typeof (t as Partial<Pausable>).pause === 'function'
 export const hasLogFiles = (t: Target): t is Target & LogFiles => typeof (t as Partial<LogFiles>).logFiles === 'function'
 export const hasPrimaries = (t: Target): t is Target & Primaries =>
   typeof (t as Partial<Primaries>).primaries === 'function'
 
 export function defineTarget<T extends Target>(target: T): T {
-  if (!target.name || typeof target.setup !== 'function' || typeof target.client !== 'function') {
-    throw new TypeError('defineTarget needs at least { name, setup(), teardown(), client() }')
+  if (!target.name || typeof target.setup !== 'function' || typeof target.client !== 'function' || !Array.isArray(target.operations)) {
+    throw new TypeError('defineTarget needs at least { name, operations, setup(), teardown(), client() }')
   }
   return target
 }

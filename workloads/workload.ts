@@ -31,7 +31,7 @@ export interface Workload {
   readonly name: string
   /** One line for `dstest list workloads`. */
   readonly description: string
-  /** The client operation names (f) a target must implement to run it. */
+  /** The client operation names (f) it invokes: a target that does not implement them all is refused before the run. */
   readonly operations: readonly string[]
   /** Client operations for the main phase (routing to client threads is done by the runner). */
   generator(options: WorkloadOptions): GenLike
@@ -41,8 +41,8 @@ export interface Workload {
 }
 
 export function defineWorkload<W extends Workload>(workload: W): W {
-  if (!workload.name || typeof workload.generator !== 'function' || typeof workload.checkers !== 'function') {
-    throw new TypeError('defineWorkload needs at least { name, generator(), checkers() }')
+  if (!workload.name || typeof workload.generator !== 'function' || typeof workload.checkers !== 'function' || !Array.isArray(workload.operations)) {
+    throw new TypeError('defineWorkload needs at least { name, operations, generator(), checkers() }')
   }
   return workload
 }

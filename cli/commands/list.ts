@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs'
 import { UnknownNameError } from '../../core/errors.js'
 import { listTargets, listWorkloads } from '../../run/registry.js'
 import { listNemeses } from '../../run/nemeses.js'
-import { listCheckers } from '../../run/checkers.js'
+import { listCheckers } from '../../run/checker-registry.js'
 
 const KINDS = ['targets', 'workloads', 'nemeses', 'checkers'] as const
 

@@ -30,6 +30,7 @@ export const chainKvTarget = defineTarget<Target & Killable & Pausable & LogFile
   description: 'the bundled chain-replication key-value store (master replicated with Raft): read/write/cas registers and single-key append',
   bugs: BUGS,
   workloads: ['register'],
+  operations: ['read', 'write', 'cas', 'append'],
   runtimes: ['docker', 'ssh'],
 
   ...server.controls(chainFormed),

@@ -60,6 +60,7 @@ export const memoryTarget = defineTarget({
   description: 'in-process linearizable key-value register, for demos and tests (no Docker needed)',
   bugs: memoryBugs,
   workloads: ['register'],
+  operations: ['read', 'write', 'cas'],
   runtimes: ['memory'],
   async setup(cluster, options) {
     if (options.bug !== undefined && !(options.bug in memoryBugs)) {

@@ -29,6 +29,7 @@ export const raftKvTarget = defineTarget<Target & Killable & Pausable & LogFiles
   description: 'the bundled Raft key-value store: read/write/cas registers and multi-key append/read/write transactions',
   bugs: BUGS,
   workloads: ['register'],
+  operations: ['read', 'write', 'cas', 'txn'],
   runtimes: ['docker', 'ssh'],
 
   ...server.controls(leaderElected),

@@ -78,6 +78,27 @@ describe('dstest CLI: bad input exits 3 with one line', () => {
     expect(bad.stderr).toMatch(/--time-limit/)
   })
 
+  it("a workload whose operations the target does not implement, naming them", () => {
+    const r = dstest(['run', '--target', 'memory', '--workload', 'test/fixtures/workloads/txn-workload.mjs'])
+    expect(r.code).toBe(3)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/target memory does not implement txn, which workload 'txn-only' needs/)
+  })
+
+  it('a --store or --junit that cannot be written, before any run starts', () => {
+    const dir = tempDir()
+    const file = join(dir, 'taken')
+    writeFileSync(file, '')
+    const store = dstest(['run', '--target', 'memory', '--store', file])
+    expect(store.code).toBe(3)
+    expect(store.stdout).toBe('')
+    expect(store.stderr).toMatch(/^dstest: --store .*taken is a file, not a folder/)
+    const junit = dstest(['run', '--target', 'memory', '--store', dir, '--junit', dir])
+    expect(junit.code).toBe(3)
+    expect(junit.stdout).toBe('')
+    expect(junit.stderr).toMatch(/--junit .* is a folder/)
+  })
+
   it('faults on the in-process target are refused with the fix', () => {
     const r = dstest(['run', '--target', 'memory', '--nemesis', 'partition'])
     expect(r.code).toBe(3)

@@ -37,6 +37,16 @@ describe('preflight', () => {
     expect((await refusal({ target: 'raft-kv', nemesis: 'partition', partition: 'triangle' })).line).toMatch(/unknown partition topology 'triangle'/)
   })
 
+  it("refuses a target that does not implement the workload's operations, naming them (exit 3)", async () => {
+    const store = mkdtempSync(join(tmpdir(), 'dstest-preflight-'))
+    const txn = 'test/fixtures/workloads/txn-workload.mjs'
+    const r = await refusal({ target: 'memory', workload: txn, store })
+    expect(r.exitCode).toBe(3)
+    expect(r.line).toMatch(/^target memory does not implement txn, which workload 'txn-only' needs \(it implements read, write, cas\)/)
+    expect((await refusal({ target: 'chain-kv', workload: txn, store })).line).toMatch(/chain-kv does not implement txn,/)
+    await expect(preflight({ target: 'raft-kv', workload: txn, store }, undefined)).resolves.toMatchObject({ workload: { name: 'txn-only' } })
+  })
+
   it('checks --store and --junit before anything starts, except for a dry run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dstest-preflight-'))
     const file = join(dir, 'a-file')

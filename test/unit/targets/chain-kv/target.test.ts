@@ -1,7 +1,7 @@
 /** The chain-kv target definition: argv, image layer (compiled files, dist layout kept), capabilities, bugs. */
 import { describe, expect, it } from 'vitest'
 import type { Cluster } from '../../../../control/remote.js'
-import { canKill, canPause, hasImage, hasLogFiles, hasPrimaries } from '../../../../targets/target.js'
+import { hasKill, hasPause, hasImage, hasLogFiles, hasPrimaries } from '../../../../targets/target.js'
 import { chainKvTarget, server } from '../../../../targets/chain-kv/index.js'
 import { NODE_TARGETS_DIR as TARGETS_DIR, serverFiles } from '../../../../targets/node-server.js'
 import { BUGS } from '../../../../targets/chain-kv/server/bugs.js'
@@ -20,7 +20,7 @@ const cluster = {
 describe('chain-kv target', () => {
   it('has every capability and names its bugs', () => {
     const t = chainKvTarget
-    expect([canKill(t), canPause(t), hasLogFiles(t), hasPrimaries(t), hasImage(t)]).toEqual([true, true, true, true, true])
+    expect([hasKill(t), hasPause(t), hasLogFiles(t), hasPrimaries(t), hasImage(t)]).toEqual([true, true, true, true, true])
     expect(Object.keys(t.bugs ?? {}).sort()).toEqual(['early-ack', 'no-fence', 'read-any'])
     expect(t.bugs).toBe(BUGS)
     expect(t.logFiles('n1')).toEqual(['/var/log/chain-kv.log'])

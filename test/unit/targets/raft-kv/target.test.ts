@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { basename, posix } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { Cluster } from '../../../../control/remote.js'
-import { canKill, canPause, hasLogFiles, hasPrimaries, hasImage } from '../../../../targets/target.js'
+import { hasKill, hasPause, hasLogFiles, hasPrimaries, hasImage } from '../../../../targets/target.js'
 import { RaftKvClient } from '../../../../targets/raft-kv/client.js'
 import raftKv, { LOG_FILE, server, SERVER_DIR } from '../../../../targets/raft-kv/index.js'
 import { BUGS } from '../../../../targets/raft-kv/server/bugs.js'
@@ -29,7 +29,7 @@ describe('raft-kv target', () => {
     expect(Object.keys(raftKv.bugs ?? {})).toEqual(['stale-read', 'lease-read', 'no-fsync', 'no-vote-persist'])
     expect(raftKv.bugs).toBe(BUGS)
     expect(raftKv.workloads[0]).toBe('register')
-    expect([canKill(raftKv), canPause(raftKv), hasLogFiles(raftKv), hasPrimaries(raftKv), hasImage(raftKv)]).toEqual([true, true, true, true, true])
+    expect([hasKill(raftKv), hasPause(raftKv), hasLogFiles(raftKv), hasPrimaries(raftKv), hasImage(raftKv)]).toEqual([true, true, true, true, true])
     expect(raftKv.logFiles('n1')).toEqual([LOG_FILE])
   })
 

@@ -1,4 +1,8 @@
-/** Checkers by name, for `dstest check --checker NAME` and `dstest list checkers`. */
+/**
+ * Checkers by name, for `dstest check --checker NAME` and `dstest list checkers`.
+ * A new checker is one entry in `checkers` below: its description and how to
+ * build it from the options `dstest check` passes.
+ */
 import type { Checker } from '../checkers/checker.js'
 import { linearizable } from '../checkers/linearizable.js'
 import { stats } from '../checkers/stats.js'
