@@ -42,8 +42,8 @@ export async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
       if (err) throw err
-      // Bad flags and arguments: one line with the fix, exit 3.
-      process.stderr.write(`dstest: ${msg} (see \`dstest --help\`)\n`)
+      // Bad flags and arguments: one line with the fix, exit 3 (yargs' own messages may span lines).
+      process.stderr.write(`dstest: ${msg.replace(/\s*\n\s*/g, ' ')} (see \`dstest --help\`)\n`)
       exitCode = ExitCode.badInput
       throw new ParseFailed()
     })

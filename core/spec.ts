@@ -1,54 +1,199 @@
 /**
  * The test spec: one zod schema for CLI flags and the config file alike.
  * Precedence: CLI flags over the config file over these defaults.
+ *
+ * Each field carries, beside its schema, what the CLI and the docs need
+ * (`specDocs`): `dstest run --help`, yargs' options (cli/commands/run-options.ts)
+ * and the README's flag tables (`npm run docs`) are generated from it. A new
+ * option is one field here, with its docs; a field without a flag is marked
+ * `configOnly` and is set in the config file.
  */
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { DstestError } from './errors.js'
 
+/** What the CLI and the docs show of a spec field. */
+export interface FieldDoc {
+  /** One line for --help and the README; `{names}` is replaced by the names of `names`. */
+  describe: string
+  /** The --help section and README table it is listed under. */
+  group: SpecGroup
+  /** The default as shown, when the schema has none (it is decided at run time). */
+  defaultText?: string
+  /** The names it takes come from a registry above core/ (listed, not enforced, by the CLI). */
+  names?: 'targets' | 'workloads' | 'nemeses' | 'topologies'
+  /** What its value is, in the README (`--junit FILE`). */
+  arg?: string
+  /** No flag: set in the config file only. */
+  configOnly?: true
+}
+
+export const SPEC_GROUPS = ['Test', 'Cluster', 'Nemesis', 'Output'] as const
+export type SpecGroup = (typeof SPEC_GROUPS)[number]
+
+export const specDocs = z.registry<FieldDoc>()
+
+/** Which nodes a fault hits (Jepsen's `:targets`); nemesis/selection.ts picks them. */
+export const NODE_SELECTIONS = ['one', 'minority', 'majority', 'all', 'primaries'] as const
+/** Where nodes run; run/runtimes.ts makes them. */
+export const RUNTIMES = ['docker', 'ssh', 'memory'] as const
+
 const commaList = z
   .union([z.string(), z.array(z.string())])
   .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))
 
-export const NemesisTargets = ['one', 'minority', 'majority', 'all', 'primaries'] as const
-
 export const TestSpecSchema = z
   .object({
-    /** Store folder name; defaults to `<target>-<workload>`. */
-    name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" and "-"').optional(),
-    target: z.string().min(1).default('raft-kv'),
-    /** Defaults to the target's first workload. */
-    workload: z.string().min(1).optional(),
-    nemesis: commaList.default(['none']),
-    nodes: z.number().int().min(1).max(64).default(5),
-    concurrency: z.number().int().min(1).max(1000).default(10),
-    /** Client operations per second, over all threads; 0 = as fast as possible. */
-    rate: z.number().min(0).default(200),
-    timeLimit: z.number().positive().max(86_400).default(60),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
-    testCount: z.number().int().min(1).max(10_000).default(1),
-    store: z.string().min(1).default('store'),
-    runtime: z.enum(['docker', 'ssh', 'memory']).optional(),
-    /** `live` (ink) on a terminal; `line` elsewhere (CI logs). Chosen by the CLI when not given. */
-    reporter: z.enum(['live', 'line', 'json', 'quiet']).optional(),
-    junit: z.string().min(1).optional(),
-    bug: z.string().min(1).optional(),
-    /** Seconds before an unanswered operation is recorded as info. */
-    opTimeout: z.number().positive().max(600).default(5),
-    nemesisInterval: z.number().positive().max(3600).default(10),
-    nemesisTargets: z.enum(NemesisTargets).optional(),
-    /** Partition topology (default: drawn from several each time). */
-    partition: z.string().min(1).optional(),
-    /** Seconds to wait after healing, before the final reads. */
-    recoveryTime: z.number().min(0).max(600).default(5),
-    /** How often the line reporter prints (seconds). */
-    progressInterval: z.number().positive().default(5),
-    workloadOptions: z.record(z.string(), z.unknown()).default({}),
-    targetOptions: z.record(z.string(), z.unknown()).default({}),
-    /** SSH runtime: hosts to use as nodes. */
-    hosts: commaList.optional(),
+    target: z.string().min(1).default('raft-kv').register(specDocs, {
+      group: 'Test',
+      describe: 'system under test: {names}, or a path to your own target module',
+      names: 'targets',
+    }),
+    workload: z.string().min(1).optional().register(specDocs, {
+      group: 'Test',
+      describe: 'what the clients do: {names}, or a path to your own workload module',
+      names: 'workloads',
+      defaultText: "the target's first",
+    }),
+    bug: z.string().min(1).optional().register(specDocs, {
+      group: 'Test',
+      describe: 'run the target with a deliberate bug (see `dstest list targets`)',
+      arg: 'NAME',
+    }),
+    timeLimit: z.number().positive().max(86_400).default(60).register(specDocs, {
+      group: 'Test',
+      describe: 'seconds of workload before healing and final reads',
+    }),
+    concurrency: z.number().int().min(1).max(1000).default(10).register(specDocs, {
+      group: 'Test',
+      describe: 'client threads (thread i talks to node i mod N)',
+    }),
+    rate: z.number().min(0).default(200).register(specDocs, {
+      group: 'Test',
+      describe: 'client operations per second over all threads (0: as fast as possible)',
+    }),
+    opTimeout: z.number().positive().max(600).default(5).register(specDocs, {
+      group: 'Test',
+      describe: 'seconds before an unanswered operation is recorded as `info`',
+    }),
+    recoveryTime: z.number().min(0).max(600).default(5).register(specDocs, {
+      group: 'Test',
+      describe: 'seconds to wait after healing, before the final reads',
+    }),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).optional().register(specDocs, {
+      group: 'Test',
+      describe: 'replay: the same seed and options make the same decisions; printed first and last',
+      defaultText: 'random',
+    }),
+    testCount: z.number().int().min(1).max(10_000).default(1).register(specDocs, {
+      group: 'Test',
+      describe: 'run N times (seeds seed, seed+1, ...) and summarise',
+    }),
+    nodes: z.number().int().min(1).max(64).default(5).register(specDocs, { group: 'Cluster', describe: 'cluster size: nodes n1..nN' }),
+    runtime: z.enum(RUNTIMES).optional().register(specDocs, {
+      group: 'Cluster',
+      describe: 'where the nodes run (ssh is not built yet)',
+      defaultText: 'what the target needs',
+    }),
+    nemesis: commaList.default(['none']).register(specDocs, {
+      group: 'Nemesis',
+      describe: 'faults, comma-separated: {names} (see `dstest list nemeses`)',
+      names: 'nemeses',
+    }),
+    nemesisInterval: z.number().positive().max(3600).default(10).register(specDocs, {
+      group: 'Nemesis',
+      describe: 'mean seconds between fault changes',
+    }),
+    nemesisTargets: z.enum(NODE_SELECTIONS).optional().register(specDocs, {
+      group: 'Nemesis',
+      describe: 'which nodes kill, pause, clock and packet faults hit',
+      defaultText: 'one',
+    }),
+    partition: z.string().min(1).optional().register(specDocs, {
+      group: 'Nemesis',
+      describe: 'partition topology: {names}',
+      names: 'topologies',
+      defaultText: 'drawn each time',
+    }),
+    store: z.string().min(1).default('store').register(specDocs, { group: 'Output', describe: 'folder where runs are kept', arg: 'DIR' }),
+    name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" and "-"').optional().register(specDocs, {
+      group: 'Output',
+      describe: 'test name: the folder under the store',
+      defaultText: '<target>-<workload>',
+    }),
+    reporter: z.enum(['live', 'line', 'json', 'quiet']).optional().register(specDocs, {
+      group: 'Output',
+      describe: 'progress output: live is a terminal view, line prints progress lines for CI logs, json prints JSON lines, quiet only warnings',
+      defaultText: 'live on a terminal, else line',
+    }),
+    junit: z.string().min(1).optional().register(specDocs, {
+      group: 'Output',
+      describe: 'also write JUnit XML there (one testcase per checker, the seed in its properties)',
+      arg: 'FILE',
+    }),
+    progressInterval: z.number().positive().default(5).register(specDocs, {
+      group: 'Output',
+      describe: 'seconds between the line and json reporters\' progress lines',
+      configOnly: true,
+    }),
+    workloadOptions: z.record(z.string(), z.unknown()).default({}).register(specDocs, {
+      group: 'Test',
+      describe: "the workload's own options (register: `mix`, `opsPerKey`, `threadsPerKey`)",
+      configOnly: true,
+    }),
+    targetOptions: z.record(z.string(), z.unknown()).default({}).register(specDocs, {
+      group: 'Test',
+      describe: "the target's own options",
+      configOnly: true,
+    }),
+    hosts: commaList.optional().register(specDocs, {
+      group: 'Cluster',
+      describe: 'SSH runtime: the hosts to use as nodes (not built yet)',
+      configOnly: true,
+    }),
   })
   .strict()
+
+/** A spec field as the CLI and the docs see it. */
+export interface SpecField extends FieldDoc {
+  /** The spec's (and config file's) key. */
+  key: string
+  /** Its flag, without dashes: the key in kebab-case. */
+  flag: string
+  type: 'string' | 'number' | 'object'
+  /** The schema's default, if it has one. */
+  default?: unknown
+  /** The values a z.enum allows. */
+  choices?: readonly string[]
+}
+
+/** Every field of the spec with its docs, in the schema's order. */
+export function specFields(): SpecField[] {
+  return Object.entries(TestSpecSchema.shape).map(([key, schema]) => {
+    const doc = specDocs.get(schema)
+    if (!doc) throw new Error(`spec field ${key} has no docs: register it with specDocs`)
+    let inner: z.core.$ZodType = schema
+    let def: unknown
+    for (;;) {
+      if (inner instanceof z.ZodDefault) {
+        def = inner.def.defaultValue
+        inner = inner.def.innerType
+      } else if (inner instanceof z.ZodOptional) inner = inner.def.innerType
+      else break
+    }
+    const field: SpecField = { key, flag: kebab(key), ...doc, type: typeOf(inner) }
+    if (def !== undefined) field.default = def
+    if (inner instanceof z.ZodEnum) field.choices = inner.options as string[]
+    return field
+  })
+}
+
+function typeOf(schema: z.core.$ZodType): SpecField['type'] {
+  if (schema instanceof z.ZodNumber) return 'number'
+  if (schema instanceof z.ZodRecord) return 'object'
+  // Strings, enums and comma lists (a string or an array of strings) are strings on the command line.
+  return 'string'
+}
 
 export type TestSpec = z.output<typeof TestSpecSchema>
 export type TestSpecInput = z.input<typeof TestSpecSchema>

@@ -4,8 +4,10 @@
  * resolved when the fault is applied (leaders change during a test).
  */
 import type { Random } from '../core/random.js'
+import { NODE_SELECTIONS } from '../core/spec.js'
 
-export const NODE_SELECTIONS = ['one', 'minority', 'majority', 'all', 'primaries'] as const
+// The names are part of the test spec (`--nemesis-targets`), so they are declared there.
+export { NODE_SELECTIONS }
 export type NodeSelection = (typeof NODE_SELECTIONS)[number]
 
 /** The nodes a selection names, sorted; 'primaries' returns the primaries given. */

@@ -22,6 +22,8 @@ import { noopNemesis, type NemesisContext, type NemesisPackage } from '../nemesi
 import { hasKill, hasPause, hasPrimaries, type Target } from '../targets/target.js'
 
 /** The nemesis's random stream for a seed: independent of the clients' stream. */
+export { TOPOLOGIES }
+
 export function nemesisRandom(seed: number): Random {
   return new Random((seed ^ 0x6e656d69) >>> 0)
 }

@@ -2,8 +2,7 @@
 import { DstestError, UnknownNameError } from '../core/errors.js'
 import type { Runtime } from '../control/remote.js'
 import { memoryRuntime } from '../control/memory/runtime.js'
-
-export const RUNTIMES = ['docker', 'ssh', 'memory'] as const
+import { RUNTIMES } from '../core/spec.js'
 
 export interface RuntimeChoice {
   /** The target's image layer (Docker): what to install on every node. */

@@ -4,9 +4,30 @@
  * its workload's checkers; a bare history file needs --checker (and --model for
  * linearizability) or --workload.
  */
-import type { CommandModule } from 'yargs'
+import type { Argv, CommandModule } from 'yargs'
+import { modelNames } from '../../checkers/linearizability/index.js'
 import { checkPath } from '../../run/check-run.js'
+import { listCheckers } from '../../run/checker-registry.js'
 import { verdictWord } from '../../run/reporter.js'
+import { yargsOptions, type Flag } from '../flag-docs.js'
+
+export const checkFlags: readonly Flag[] = [
+  {
+    name: 'checker',
+    type: 'string',
+    arg: 'NAME',
+    describe: "check with this checker: {names}",
+    names: listCheckers().map((c) => c.name),
+    defaultText: "a stored run's workload checkers",
+  },
+  { name: 'model', type: 'string', arg: 'NAME', describe: 'the model for --checker linearizable: {names}', names: modelNames },
+  { name: 'consistency', type: 'string', choices: ['linearizable', 'sequential'], describe: 'the consistency model for --checker linearizable', defaultText: 'linearizable', defaultIsValue: true },
+  { name: 'independent', type: 'boolean', describe: 'values are [key, v] (independent keys): check each key on its own' },
+  { name: 'workload', type: 'string', arg: 'NAME', describe: "check with this workload's checkers" },
+  { name: 'time-limit', type: 'number', describe: 'seconds before a checker gives up and says unknown', defaultText: 'none' },
+  { name: 'store', type: 'string', arg: 'DIR', describe: 'where the results of a bare history file go', defaultText: 'store', defaultIsValue: true },
+  { name: 'json', type: 'boolean', describe: 'print the results as JSON' },
+]
 
 interface CheckArgs {
   path: string
@@ -27,16 +48,8 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
     builder: (y) =>
       y
         .positional('path', { type: 'string', demandOption: true, describe: 'store/<test>/<time>, store/latest, or a history file' })
-        .options({
-          checker: { type: 'string', describe: 'checker name (see `dstest list checkers`); default: the run\'s workload checkers' },
-          model: { type: 'string', describe: 'linearizability model: register, cas-register, kv, set, queue, counter, mutex' },
-          consistency: { type: 'string', choices: ['linearizable', 'sequential'], describe: 'consistency model for --checker linearizable' },
-          workload: { type: 'string', describe: 'check with this workload\'s checkers' },
-          store: { type: 'string', describe: 'where results of a bare history file go  [default: store]' },
-          'time-limit': { type: 'number', describe: 'seconds before a checker gives up with unknown' },
-          json: { type: 'boolean', describe: 'print the results as JSON' },
-          independent: { type: 'boolean', describe: 'values are [key, v] (independent keys): check each key on its own' },
-        }),
+        // The options are generated from checkFlags, so yargs cannot infer their types.
+        .options(yargsOptions(checkFlags)) as unknown as Argv<CheckArgs>,
     handler: async (argv) => {
       const outcome = await checkPath(argv.path, {
         checker: argv.checker,

@@ -1,54 +1,50 @@
 /**
- * `dstest run` flags, declared once. Defaults live in the zod spec (core/spec.ts)
- * so a config file and flags share them; here they are only shown in --help.
+ * `dstest run` flags: one per field of the test spec (core/spec.ts), with
+ * the field's docs and the names its registry holds, plus the two flags that
+ * are about the command rather than the test (--config, --dry-run). Defaults
+ * stay in the spec, so a config file and flags share them; here they are
+ * only shown.
  */
-import type { Options } from 'yargs'
+import { specFields, type FieldDoc, type SpecField } from '../../core/spec.js'
+import { listNemeses, TOPOLOGIES } from '../../run/nemeses.js'
+import { listTargets, listWorkloads } from '../../run/registry.js'
+import { yargsOptions, type Flag } from '../flag-docs.js'
 
-export const runOptions = {
-  target: { type: 'string', describe: 'system under test (see `dstest list targets`)  [default: raft-kv]' },
-  workload: { type: 'string', describe: "workload name or a path to a workload module  [default: the target's first]" },
-  nemesis: { type: 'string', describe: 'faults, comma-separated: none, partition, packet, clock, kill, pause, skewed-leader  [default: none]' },
-  'nemesis-interval': { type: 'number', describe: 'seconds between fault changes  [default: 10]' },
-  'nemesis-targets': { type: 'string', describe: 'which nodes faults hit: one, minority, majority, all, primaries' },
-  partition: { type: 'string', describe: 'partition topology: one, majority, majorities-ring, minority-third, halves, random-halves, bridge, primaries  [default: drawn each time]' },
-  nodes: { type: 'number', describe: 'cluster size, nodes n1..nN  [default: 5]' },
-  concurrency: { type: 'number', describe: 'client threads  [default: 10]' },
-  rate: { type: 'number', describe: 'client ops per second over all threads, 0 = unlimited  [default: 200]' },
-  'time-limit': { type: 'number', describe: 'seconds of workload before healing and final reads  [default: 60]' },
-  seed: { type: 'number', describe: 'replay a run: same seed and options give the same decisions' },
-  'test-count': { type: 'number', describe: 'run the test N times (seeds seed, seed+1, ...)  [default: 1]' },
-  store: { type: 'string', describe: 'folder for results  [default: store]' },
-  runtime: { type: 'string', describe: 'docker, ssh or memory  [default: what the target needs]' },
-  reporter: { type: 'string', describe: 'progress output: live (terminal view), line (CI logs), json, quiet  [default: live on a terminal, else line]' },
-  junit: { type: 'string', describe: 'also write JUnit XML to this file' },
-  bug: { type: 'string', describe: 'run the target with a deliberate bug (see `dstest list targets`)' },
-  'op-timeout': { type: 'number', describe: 'seconds before an unanswered op is recorded as info  [default: 5]' },
-  'recovery-time': { type: 'number', describe: 'seconds to wait after healing before final reads  [default: 5]' },
-  name: { type: 'string', describe: 'test name (store folder)  [default: <target>-<workload>]' },
-  config: { type: 'string', describe: 'JSON config file; flags override it' },
-  'dry-run': { type: 'boolean', describe: 'print the planned fault schedule for the seed and exit' },
-} as const satisfies Record<string, Options>
+const NAMES: Record<NonNullable<FieldDoc['names']>, () => readonly string[]> = {
+  targets: () => listTargets().map((t) => t.name),
+  workloads: () => listWorkloads().map((w) => w.name),
+  nemeses: () => listNemeses().map((n) => n.name),
+  topologies: () => TOPOLOGIES,
+}
 
-/** The spec keys, in camelCase, for the flags a user actually gave. */
-export const specKeys = [
-  'target',
-  'workload',
-  'nemesis',
-  'nemesisInterval',
-  'nemesisTargets',
-  'partition',
-  'nodes',
-  'concurrency',
-  'rate',
-  'timeLimit',
-  'seed',
-  'testCount',
-  'store',
-  'runtime',
-  'reporter',
-  'junit',
-  'bug',
-  'opTimeout',
-  'recoveryTime',
-  'name',
-] as const
+function flagOf(f: SpecField): Flag {
+  if (f.type === 'object') throw new Error(`spec field ${f.key} holds an object: mark it configOnly`)
+  const flag: Flag = { name: f.flag, type: f.type, describe: f.describe, group: f.group }
+  if (f.default !== undefined) {
+    flag.defaultText = Array.isArray(f.default) ? f.default.join(',') : String(f.default)
+    flag.defaultIsValue = true
+  } else if (f.defaultText !== undefined) flag.defaultText = f.defaultText
+  if (f.choices) flag.choices = f.choices
+  if (f.names) flag.names = NAMES[f.names]()
+  if (f.arg) flag.arg = f.arg
+  return flag
+}
+
+const flagFields = specFields().filter((f) => !f.configOnly)
+
+export const runFlags: readonly Flag[] = [
+  ...flagFields.map(flagOf),
+  {
+    name: 'config',
+    type: 'string',
+    group: 'Test',
+    arg: 'FILE',
+    describe: 'a JSON file of settings, keyed by the flags in camelCase (README "Config file"); flags override it',
+  },
+  { name: 'dry-run', type: 'boolean', group: 'Nemesis', describe: 'print the fault schedule planned for the seed, and exit' },
+]
+
+export const runOptions = yargsOptions(runFlags)
+
+/** The spec keys, in camelCase, of the flags: what `run` reads back from argv. */
+export const specKeys: readonly string[] = flagFields.map((f) => f.key)

@@ -28,6 +28,18 @@ describe('dstest CLI: help, version, list', () => {
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
   })
 
+  it('the README lists every flag that `run --help` and `check --help` list', () => {
+    const readme = readFileSync('README.md', 'utf8')
+    for (const command of ['run', 'check']) {
+      const r = dstest([command, '--help'])
+      expect(r.code).toBe(0)
+      const flags = [...r.stdout.matchAll(/^\s+(?:-\w, )?--([a-z-]+)/gm)].map((m) => m[1]!).filter((f) => f !== 'help' && f !== 'version')
+      expect(flags.length, command).toBeGreaterThan(command === 'run' ? 20 : 6)
+      const table = readme.slice(readme.indexOf(`<!-- generated:${command}-flags `), readme.indexOf(`<!-- /generated:${command}-flags -->`))
+      for (const f of flags) expect(table, `--${f}`).toContain(`| \`--${f}`)
+    }
+  })
+
   it('list shows targets with bug modes, workloads, nemeses and checkers', () => {
     const r = dstest(['list'])
     expect(r.code).toBe(0)
@@ -59,6 +71,13 @@ describe('dstest CLI: bad input exits 3 with one line', () => {
     const r = dstest(['run', '--target', 'memory', '--tiem-limit', '3'])
     expect(r.code).toBe(3)
     expect(r.stderr).toMatch(/Unknown arguments?: tiem-limit/)
+  })
+
+  it('a value outside a flag\'s choices', () => {
+    const r = dstest(['run', '--target', 'memory', '--reporter', 'loud'])
+    expect(r.code).toBe(3)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(/Argument: reporter, Given: "loud", Choices: "live", "line", "json", "quiet"/)
   })
 
   it('an unknown target names the valid ones', () => {

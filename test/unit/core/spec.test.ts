@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parseSpec, resolveSpec } from '../../../core/spec.js'
+import { NODE_SELECTIONS, parseSpec, resolveSpec, specFields, SPEC_GROUPS, TestSpecSchema } from '../../../core/spec.js'
 import { DstestError } from '../../../core/errors.js'
 
 describe('test spec', () => {
@@ -53,5 +53,22 @@ describe('test spec', () => {
     writeFileSync(broken, '{nodes: 5')
     expect(() => resolveSpec({}, broken)).toThrow(/not valid JSON/)
     expect(() => resolveSpec({}, join(dir, 'missing.json'))).toThrow(/cannot read config file/)
+  })
+
+  it('describes every field beside its schema: flag, type, default, choices, group', () => {
+    const fields = specFields()
+    expect(fields.map((f) => f.key)).toEqual(Object.keys(TestSpecSchema.shape))
+    const by = Object.fromEntries(fields.map((f) => [f.key, f]))
+    expect(by.timeLimit).toMatchObject({ flag: 'time-limit', type: 'number', default: 60, group: 'Test' })
+    expect(by.nemesis).toMatchObject({ flag: 'nemesis', type: 'string', default: ['none'], names: 'nemeses' })
+    expect(by.nemesisTargets).toMatchObject({ type: 'string', choices: NODE_SELECTIONS })
+    expect(by.seed?.default).toBeUndefined()
+    expect(by.workloadOptions).toMatchObject({ type: 'object', configOnly: true })
+    for (const f of fields) {
+      expect(SPEC_GROUPS, f.key).toContain(f.group)
+      expect(f.describe.length, f.key).toBeGreaterThan(10)
+      // A field with a schema default shows that; one without says what happens instead, or has none to show.
+      if (f.default !== undefined) expect(f.defaultText, f.key).toBeUndefined()
+    }
   })
 })
