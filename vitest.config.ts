@@ -1,18 +1,22 @@
-import { defineConfig } from 'vitest/config'
+import { configDefaults, defineConfig } from 'vitest/config'
 
-// Two projects: unit and e2e tests run files in parallel; integration tests share
-// one Docker engine and its address space, so their files run one at a time.
+// Tests that use the Docker engine share it and its address space, so their
+// files run one at a time: test/integration/ (the runtimes and faults) and the
+// end-to-end runs of the built CLI against Docker, test/e2e/*.docker.test.ts.
+// Everything else (unit tests, the built CLI without Docker) runs in parallel.
+const docker = ['test/integration/**/*.test.ts', 'test/e2e/**/*.docker.test.ts']
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 180_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/e2e/**/*.test.ts'] } },
       {
         extends: true,
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts'], fileParallelism: false, testTimeout: 300_000 },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/e2e/**/*.test.ts'], exclude: [...configDefaults.exclude, ...docker] },
       },
+      { extends: true, test: { name: 'integration', include: docker, fileParallelism: false, testTimeout: 300_000 } },
     ],
   },
 })

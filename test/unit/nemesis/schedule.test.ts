@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { simulate } from '../../../core/generator/index.js'
 import { Random } from '../../../core/random.js'
-import { isDstestError } from '../../../core/errors.js'
-import type { Cluster } from '../../../control/remote.js'
-import { buildNemesis, describeNemesis, FAULT_KINDS, listNemesisKinds, parseNemesisKinds, planSchedule } from '../../../nemesis/index.js'
+import { planSchedule } from '../../../nemesis/index.js'
 import { formatPlannedOp } from '../../../nemesis/schedule.js'
 import { selectNodes } from '../../../nemesis/selection.js'
 
 const nodes = ['n1', 'n2', 'n3', 'n4', 'n5']
-/** Only the node list of a cluster: the schedule never touches a node (a stand-in, no Docker). */
-const clusterStandIn = { runId: 'unit', nodes: nodes.map((name, i) => ({ name, address: `10.0.0.${i + 1}` })) } as unknown as Cluster
 
 describe('fault schedules', () => {
   it('the same seed gives the same plan, another seed another plan', () => {
@@ -84,58 +79,6 @@ describe('fault schedules', () => {
     const prim = planSchedule(['pause'], { targets: 'primaries' }, { seed: 4, timeLimitSeconds: 60, nodes })
     expect(prim.find((o) => o.f === 'pause')?.value).toEqual({ nodes: 'primaries' })
     expect(selectNodes('primaries', nodes, new Random(1), ['n3', 'n9'])).toEqual(['n3'])
-  })
-
-  it('the live generator emits exactly the planned ops on the nemesis thread (same random stream)', () => {
-    const kinds = parseNemesisKinds('partition,clock,kill')
-    const options = { interval: 4 }
-    const plan = planSchedule(kinds, options, { seed: 11, timeLimitSeconds: 60, nodes })
-    const pkg = buildNemesis(kinds, options, { cluster: clusterStandIn, random: new Random(11) })
-    const history = simulate(pkg.generator, { concurrency: 2, seed: 99, untilNs: 60e9, completeAfterNs: 1e6 })
-    const invokes = history.filter((op) => op.type === 'invoke')
-    expect(invokes.every((op) => op.process === 'nemesis')).toBe(true)
-    expect(invokes.map((op) => ({ f: op.f, value: op.value }))).toEqual(plan.map(({ f, value }) => ({ f, value })))
-    // Never before its planned time; later only while the previous fault was still being applied.
-    invokes.forEach((op, i) => {
-      expect(op.time).toBeGreaterThanOrEqual(plan[i]!.time)
-      expect(op.time - plan[i]!.time).toBeLessThan(2e6)
-    })
-  })
-
-  it('the final generator undoes every kind', () => {
-    const pkg = buildNemesis(parseNemesisKinds('kill,partition,clock,pause,packet'), {}, { cluster: clusterStandIn, random: new Random(1) })
-    const history = simulate(pkg.finalGenerator, { concurrency: 1, seed: 1 })
-    expect(history.filter((o) => o.type === 'invoke').map((o) => o.f)).toEqual(['start', 'stop-partition', 'reset-clock', 'resume', 'stop-packet'])
-  })
-
-  it('registry and --nemesis parsing', () => {
-    expect(listNemesisKinds().map((n) => n.name)).toEqual(['none', 'partition', 'packet', 'clock', 'kill', 'pause', 'skewed-leader'])
-    expect(parseNemesisKinds('kill, partition,kill')).toEqual(['kill', 'partition'])
-    expect(parseNemesisKinds('none')).toEqual([])
-    const unknown = (() => {
-      try {
-        parseNemesisKinds('partition,chaos')
-      } catch (e) {
-        return e
-      }
-    })()
-    expect(isDstestError(unknown) && unknown.code).toBe('E_UNKNOWN_NAME')
-    expect(() => parseNemesisKinds('none,kill')).toThrow(/cannot be combined/)
-    expect(describeNemesis([])).toBe('no faults')
-    expect(describeNemesis(['kill'])).toMatch(/^kill: /)
-  })
-
-  it('each kind is one consistent record: its nemesis understands the ops its schedule draws and its stop', () => {
-    for (const kind of FAULT_KINDS) {
-      const fs = kind.nemesis({}).fs
-      expect(fs, kind.name).toContain(kind.stop.f)
-      const random = new Random(1)
-      for (let i = 0; i < 20; i++) expect(fs, kind.name).toContain(kind.drawStart({}, nodes, random).f)
-      expect(kind.description.length, kind.name).toBeGreaterThan(10)
-    }
-    // Processes heal before the network: a restarted node gets its rules back first.
-    const rank = (name: string): number => FAULT_KINDS.find((k) => k.name === name)!.healRank
-    for (const p of ['kill', 'pause']) for (const n of ['partition', 'packet', 'skewed-leader']) expect(rank(p)).toBeLessThan(rank(n))
   })
 
   it('formats a planned op as one line', () => {

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { LiveReporter } from '../../../cli/reporters/live.js'
-import type { Op } from '../../../core/op.js'
+import { LiveReporter } from '../../../../cli/reporters/live.js'
+import type { Op } from '../../../../core/op.js'
 
 /** A stand-in terminal: ink writes frames to it, the test reads them. */
 function fakeTerminal(): { stream: NodeJS.WriteStream; text: () => string } {

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync, realpathSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
-import { dstest, tempDir } from '../../e2e/helpers.js'
+import { dstest, tempDir } from './helpers.js'
 
 export const engine = spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0
 

@@ -4,8 +4,8 @@
  * caught, and neither run leaves a container or network behind.
  */
 import { beforeAll, describe } from 'vitest'
-import { requireBuild } from '../../e2e/helpers.js'
-import { engine, validAndCaughtUnderPartitions } from './helpers.js'
+import { requireBuild } from './helpers.js'
+import { engine, validAndCaughtUnderPartitions } from './docker-helpers.js'
 
 describe.skipIf(!engine)(`chain-kv end to end on Docker${engine ? '' : ' (skipped: no Docker engine answers `docker info`)'}`, () => {
   beforeAll(() => requireBuild())

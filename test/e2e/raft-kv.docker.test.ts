@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { dstest, dstestSpawn, requireBuild, tempDir } from '../../e2e/helpers.js'
-import { engine, latestRun, leftovers, validAndCaughtUnderPartitions } from './helpers.js'
+import { dstest, dstestSpawn, requireBuild, tempDir } from './helpers.js'
+import { engine, latestRun, leftovers, validAndCaughtUnderPartitions } from './docker-helpers.js'
 
 describe.skipIf(!engine)(`raft-kv end to end on Docker${engine ? '' : ' (skipped: no Docker engine answers `docker info`)'}`, () => {
   beforeAll(() => requireBuild())
