@@ -31,7 +31,7 @@ export interface FieldDoc {
 export const SPEC_GROUPS = ['Test', 'Cluster', 'Nemesis', 'Output'] as const
 export type SpecGroup = (typeof SPEC_GROUPS)[number]
 
-export const specDocs = z.registry<FieldDoc>()
+const specDocs = z.registry<FieldDoc>()
 
 /** Which nodes a fault hits (Jepsen's `:targets`); nemesis/selection.ts picks them. */
 export const NODE_SELECTIONS = ['one', 'minority', 'majority', 'all', 'primaries'] as const

@@ -22,7 +22,7 @@ export interface PartitionValue {
 export const PARTITION_FS = ['start-partition', 'stop-partition'] as const
 
 /** The topologies a partition is drawn from when `--partition` names none. */
-export const DEFAULT_TOPOLOGIES: readonly Topology[] = ['one', 'majority', 'majorities-ring', 'minority-third', 'random-halves']
+const DEFAULT_TOPOLOGIES: readonly Topology[] = ['one', 'majority', 'majorities-ring', 'minority-third', 'random-halves']
 
 function isGrudge(p: ScheduleOptions['partition']): p is Grudge {
   return typeof p === 'object' && p !== null && !Array.isArray(p)
