@@ -93,13 +93,15 @@ function problemWith(x: unknown): string | undefined {
 }
 
 /**
- * Reads a history.jsonl file in one streaming pass. Lines are renumbered
- * `index` 0..n-1 in file order (a history is its order).
+ * Reads a history.jsonl file in one streaming pass, as blocks of ops in file
+ * order (one block per few MB read), so a caller can fold over a history of any
+ * length without holding it: `for await (const ops of streamHistoryJsonl(p)) ...`.
+ * Lines are renumbered `index` 0..n-1 in file order (a history is its order).
+ * A torn last line is dropped and reported through `onWarning`.
  */
-export async function readHistoryJsonl(path: string): Promise<ReadHistoryResult> {
-  const history: Op[] = []
-  const warnings: string[] = []
-  let rest = ''
+export async function* streamHistoryJsonl(path: string, onWarning: (w: string) => void = () => {}): AsyncGenerator<Op[]> {
+  let block: Op[] = []
+  let count = 0
   let lineNo = 0
   const order = new HistoryOrder()
 
@@ -112,7 +114,7 @@ export async function readHistoryJsonl(path: string): Promise<ReadHistoryResult>
       parsed = JSON.parse(line)
     } catch (e) {
       if (isLastUnterminated) {
-        warnings.push(`${path}:${lineNo}: ignored a torn last line (the writer stopped mid-line)`)
+        onWarning(`${path}:${lineNo}: ignored a torn last line (the writer stopped mid-line)`)
         return
       }
       throw new HistoryError(path, lineNo, `not valid JSON (${(e as Error).message})`)
@@ -120,7 +122,7 @@ export async function readHistoryJsonl(path: string): Promise<ReadHistoryResult>
     const problem = problemWith(parsed)
     if (problem) {
       if (isLastUnterminated) {
-        warnings.push(`${path}:${lineNo}: ignored a torn last line (${problem})`)
+        onWarning(`${path}:${lineNo}: ignored a torn last line (${problem})`)
         return
       }
       throw new HistoryError(path, lineNo, problem)
@@ -130,8 +132,8 @@ export async function readHistoryJsonl(path: string): Promise<ReadHistoryResult>
     const op = parsed as Op
     const disorder = order.accept(op, op.index, lineNo)
     if (disorder) throw new HistoryError(path, lineNo, disorder)
-    op.index = history.length
-    history.push(op)
+    op.index = count++
+    block.push(op)
   }
 
   // Large byte blocks, decoded only up to their last newline (a newline byte never
@@ -144,19 +146,20 @@ export async function readHistoryJsonl(path: string): Promise<ReadHistoryResult>
     if (err.code === 'ENOENT') throw new HistoryError(path, undefined, 'no such file')
     throw e
   }
+  let rest = ''
   try {
     let carry: Buffer = Buffer.alloc(0)
-    const block = Buffer.allocUnsafe(READ_BLOCK)
+    const buffer = Buffer.allocUnsafe(READ_BLOCK)
     while (true) {
       let bytesRead: number
       try {
-        ;({ bytesRead } = await file.read(block, 0, READ_BLOCK, null))
+        ;({ bytesRead } = await file.read(buffer, 0, READ_BLOCK, null))
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw new HistoryError(path, undefined, 'is a folder, not a history file')
         throw e
       }
       if (bytesRead === 0) break
-      const data = carry.length > 0 ? Buffer.concat([carry, block.subarray(0, bytesRead)]) : block.subarray(0, bytesRead)
+      const data = carry.length > 0 ? Buffer.concat([carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead)
       const lastNl = data.lastIndexOf(10)
       if (lastNl === -1) {
         carry = Buffer.from(data)
@@ -171,11 +174,25 @@ export async function readHistoryJsonl(path: string): Promise<ReadHistoryResult>
         start = nl + 1
         nl = text.indexOf('\n', start)
       }
+      if (block.length > 0) {
+        yield block
+        block = []
+      }
     }
     rest = carry.toString('utf8')
   } finally {
     await file.close()
   }
   if (rest.length > 0) handle(rest, true)
+  if (block.length > 0) yield block
+}
+
+/** Reads a whole history.jsonl into memory (see `streamHistoryJsonl` to fold over it instead). */
+export async function readHistoryJsonl(path: string): Promise<ReadHistoryResult> {
+  const history: Op[] = []
+  const warnings: string[] = []
+  for await (const ops of streamHistoryJsonl(path, (w) => warnings.push(w))) {
+    for (const op of ops) history.push(op)
+  }
   return { history, warnings }
 }

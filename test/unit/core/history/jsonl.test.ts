@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { HistoryWriter, readHistoryJsonl } from '../../../../core/history/jsonl.js'
+import { HistoryWriter, readHistoryJsonl, streamHistoryJsonl } from '../../../../core/history/jsonl.js'
 import { HistoryError } from '../../../../core/errors.js'
 import type { Op } from '../../../../core/op.js'
 
@@ -93,5 +93,19 @@ describe('history.jsonl', () => {
     const err = (await readHistoryJsonl('/nonexistent/history.jsonl').catch((e: unknown) => e)) as HistoryError
     expect(err).toBeInstanceOf(HistoryError)
     expect(err.message).toMatch(/no such file/)
+  })
+})
+
+describe('streamHistoryJsonl', () => {
+  it('yields the same ops as readHistoryJsonl, in blocks, without holding the file', async () => {
+    const path = join(tmp(), 'history.jsonl')
+    const w = new HistoryWriter(path)
+    const original = ops(60_000) // about 8 MB: more than one read block
+    for (const op of original) w.append(op)
+    w.close()
+    const blocks: Op[][] = []
+    for await (const block of streamHistoryJsonl(path)) blocks.push(block)
+    expect(blocks.length).toBeGreaterThan(1)
+    expect(blocks.flat()).toEqual(original)
   })
 })
