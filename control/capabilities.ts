@@ -13,6 +13,8 @@ export interface NetworkControl {
    * never throws for a non-zero exit.
    */
   netExec(node: string, argv: readonly string[], stdin?: string): Promise<ExecResult>
+  /** The iptables chain this cluster's rules go in (default DSTEST; a per-run chain on shared hosts). */
+  readonly iptablesChain?: string
 }
 
 /** Whole-node faults done by the runtime (the engine's kill/start, pause/unpause). */

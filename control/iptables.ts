@@ -3,10 +3,11 @@
  *
  * dstest keeps every rule it adds in its own chain, DSTEST, jumped to from
  * INPUT: a heal flushes only that chain, never rules the system under test or
- * the engine put there. A node's whole fault state (peers it drops, lossy
- * peers) is rendered into one iptables-restore batch so applying it is one
- * command per node, atomic, and idempotent (re-declaring a user chain under
- * --noflush flushes it first).
+ * the engine put there. On a host shared by several runs (SSH) each run has a
+ * chain of its own (`chain` below; see control/ssh/run-marks.ts). A node's
+ * whole fault state (peers it drops, lossy peers) is rendered into one
+ * iptables-restore batch so applying it is one command per node, atomic, and
+ * idempotent (re-declaring a user chain under --noflush flushes it first).
  */
 
 export const CHAIN = 'DSTEST'
@@ -45,9 +46,9 @@ export function chainRules(rules: NodeNetRules): string[][] {
  * Input for `iptables-restore --noflush`: (re)declares DSTEST, which flushes
  * it, then appends the node's rules. Only the filter table is touched.
  */
-export function restoreScript(rules: NodeNetRules): string {
-  const lines = ['*filter', `:${CHAIN} - [0:0]`]
-  for (const r of chainRules(rules)) lines.push(['-A', CHAIN, ...r].join(' '))
+export function restoreScript(rules: NodeNetRules, chain = CHAIN): string {
+  const lines = ['*filter', `:${checkChain(chain)} - [0:0]`]
+  for (const r of chainRules(rules)) lines.push(['-A', chain, ...r].join(' '))
   lines.push('COMMIT', '')
   return lines.join('\n')
 }
@@ -55,13 +56,19 @@ export function restoreScript(rules: NodeNetRules): string {
 /** argv of iptables-restore that keeps everything but what the script declares. */
 export const restoreArgv = (): string[] => ['iptables-restore', '--noflush']
 
-/** Exit code 0 iff INPUT already jumps to DSTEST. */
-export const checkJumpArgv = (): string[] => ['iptables', '-C', 'INPUT', '-j', CHAIN]
-/** Puts the jump first in INPUT (run only when `checkJumpArgv` failed). */
-export const insertJumpArgv = (): string[] => ['iptables', '-I', 'INPUT', '1', '-j', CHAIN]
+/** A chain name dstest may use: DSTEST, or DSTEST-<suffix> (iptables allows 28 characters). */
+export function checkChain(chain: string): string {
+  if (!/^DSTEST(-[A-Za-z0-9]{1,21})?$/.test(chain)) throw new RangeError(`not a dstest chain name: ${JSON.stringify(chain)}`)
+  return chain
+}
 
-/** Empties DSTEST (heal). Fails with exit 1 when the chain does not exist — that is healed too. */
-export const flushArgv = (): string[] => ['iptables', '-F', CHAIN]
+/** Exit code 0 iff INPUT already jumps to the chain. */
+export const checkJumpArgv = (chain = CHAIN): string[] => ['iptables', '-C', 'INPUT', '-j', checkChain(chain)]
+/** Puts the jump first in INPUT (run only when `checkJumpArgv` failed). */
+export const insertJumpArgv = (chain = CHAIN): string[] => ['iptables', '-I', 'INPUT', '1', '-j', checkChain(chain)]
+
+/** Empties the chain (heal). Fails with exit 1 when the chain does not exist — that is healed too. */
+export const flushArgv = (chain = CHAIN): string[] => ['iptables', '-F', checkChain(chain)]
 
 /** Single-rule forms (one command per rule), for SSH hosts or debugging. */
 export function dropFromArgv(address: string): string[] {

@@ -28,7 +28,7 @@ export interface FieldDoc {
   configOnly?: true
 }
 
-export const SPEC_GROUPS = ['Test', 'Cluster', 'Nemesis', 'Output'] as const
+export const SPEC_GROUPS = ['Test', 'Cluster', 'SSH', 'Nemesis', 'Output'] as const
 export type SpecGroup = (typeof SPEC_GROUPS)[number]
 
 const specDocs = z.registry<FieldDoc>()
@@ -92,7 +92,7 @@ export const TestSpecSchema = z
     nodes: z.number().int().min(1).max(64).default(5).register(specDocs, { group: 'Cluster', describe: 'cluster size: nodes n1..nN' }),
     runtime: z.enum(RUNTIMES).optional().register(specDocs, {
       group: 'Cluster',
-      describe: 'where the nodes run (ssh is not built yet)',
+      describe: 'where the nodes run: docker containers, ssh hosts of your own (README "Testing on your own machines"), or memory (in-process)',
       defaultText: 'what the target needs',
     }),
     nemesis: commaList.default(['none']).register(specDocs, {
@@ -146,10 +146,45 @@ export const TestSpecSchema = z
       describe: "the target's own options",
       configOnly: true,
     }),
-    hosts: commaList.optional().register(specDocs, {
-      group: 'Cluster',
-      describe: 'SSH runtime: the hosts to use as nodes (not built yet)',
-      configOnly: true,
+    nodesFile: z.string().min(1).optional().register(specDocs, {
+      group: 'SSH',
+      describe: 'the hosts, one a line: `name address[:port]` or `address[:port]` (# comments); the run calls them n1..nN in order',
+      arg: 'FILE',
+    }),
+    sshHost: commaList.optional().register(specDocs, {
+      group: 'SSH',
+      describe: 'a host, `address[:port]`; repeat it once per node (instead of --nodes-file)',
+      arg: 'ADDR',
+    }),
+    sshUser: z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/i, 'not a user name').optional().register(specDocs, {
+      group: 'SSH',
+      describe: 'the login on every host; not root means `sudo -n` for iptables and tc',
+      defaultText: 'root',
+    }),
+    sshKey: z.string().min(1).optional().register(specDocs, {
+      group: 'SSH',
+      describe: 'private key file (an encrypted key: load it into ssh-agent instead)',
+      defaultText: '~/.ssh/id_ed25519, id_ecdsa, id_rsa, then the ssh-agent',
+      arg: 'FILE',
+    }),
+    sshPort: z.number().int().min(1).max(65535).optional().register(specDocs, {
+      group: 'SSH',
+      describe: 'port for hosts that name none',
+      defaultText: '22',
+    }),
+    knownHosts: z.string().min(1).optional().register(specDocs, {
+      group: 'SSH',
+      describe: 'host keys are checked against this file',
+      defaultText: '~/.ssh/known_hosts',
+      arg: 'FILE',
+    }),
+    sshStrictHostKeyChecking: z.boolean().default(true).register(specDocs, {
+      group: 'SSH',
+      describe: 'refuse a host whose key is not in known_hosts; `--no-ssh-strict-host-key-checking` accepts any key',
+    }),
+    sshRealClock: z.boolean().default(false).register(specDocs, {
+      group: 'SSH',
+      describe: "clock faults step the hosts' REAL clocks with `date` (as root) instead of libfaketime: this changes the machines' time",
     }),
   })
   .strict()
@@ -160,7 +195,7 @@ export interface SpecField extends FieldDoc {
   key: string
   /** Its flag, without dashes: the key in kebab-case. */
   flag: string
-  type: 'string' | 'number' | 'object'
+  type: 'string' | 'number' | 'boolean' | 'object'
   /** The schema's default, if it has one. */
   default?: unknown
   /** The values a z.enum allows. */
@@ -190,6 +225,7 @@ export function specFields(): SpecField[] {
 
 function typeOf(schema: z.core.$ZodType): SpecField['type'] {
   if (schema instanceof z.ZodNumber) return 'number'
+  if (schema instanceof z.ZodBoolean) return 'boolean'
   if (schema instanceof z.ZodRecord) return 'object'
   // Strings, enums and comma lists (a string or an array of strings) are strings on the command line.
   return 'string'

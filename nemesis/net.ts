@@ -7,7 +7,7 @@
  * that restarts (losing every rule) gets its state back with `markUp`.
  */
 import { hasNetworkControl, type NetworkControl } from '../control/capabilities.js'
-import { checkJumpArgv, insertJumpArgv, restoreArgv, restoreScript, type NodeNetRules } from '../control/iptables.js'
+import { CHAIN, checkJumpArgv, insertJumpArgv, restoreArgv, restoreScript, type NodeNetRules } from '../control/iptables.js'
 import type { Cluster, ExecResult } from '../control/remote.js'
 import { deleteRootArgv, isNothingToDelete } from '../control/tc.js'
 import { EnvironmentError } from '../core/errors.js'
@@ -40,9 +40,11 @@ export class NetState {
   /** Nodes that are stopped: their state is applied when they come back. */
   private readonly down = new Set<string>()
   private readonly addressOf: Map<string, string>
+  private readonly chain: string
 
   constructor(private readonly cluster: Cluster & NetworkControl) {
     this.addressOf = new Map(cluster.nodes.map((n) => [n.name, n.address]))
+    this.chain = cluster.iptablesChain ?? CHAIN
   }
 
   get nodes(): string[] {
@@ -151,15 +153,15 @@ export class NetState {
   }
 
   private async restore(node: string, rules: NodeNetRules): Promise<void> {
-    const r = await this.cluster.netExec(node, restoreArgv(), restoreScript(rules))
+    const r = await this.cluster.netExec(node, restoreArgv(), restoreScript(rules, this.chain))
     if (r.exitCode !== 0) throw failed(node, 'iptables-restore', r)
   }
 
   private async ensureJump(node: string): Promise<void> {
     if (this.jumped.has(node)) return
-    const check = await this.cluster.netExec(node, checkJumpArgv())
+    const check = await this.cluster.netExec(node, checkJumpArgv(this.chain))
     if (check.exitCode !== 0) {
-      const r = await this.cluster.netExec(node, insertJumpArgv())
+      const r = await this.cluster.netExec(node, insertJumpArgv(this.chain))
       if (r.exitCode !== 0) throw failed(node, 'iptables -I INPUT', r)
     }
     this.jumped.add(node)

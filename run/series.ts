@@ -14,7 +14,7 @@ import { runTest, type RunOutcome } from './test-run.js'
 
 export async function runSeries(prepared: PreparedRun, io: { reporter: Reporter; signal: AbortSignal }): Promise<RunOutcome[]> {
   const { spec, target } = prepared
-  const runtime = await resolveRuntime(prepared.runtimeName, { layer: hasImage(target) ? target.imageLayer() : undefined })
+  const runtime = await resolveRuntime(prepared.runtimeName, { layer: hasImage(target) ? target.imageLayer() : undefined, spec })
   const outcomes: RunOutcome[] = []
   try {
     for (let i = 0; i < spec.testCount; i++) {

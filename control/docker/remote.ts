@@ -2,12 +2,11 @@
  * One container as a `Remote`: exec through the engine (argv only, stdout and
  * stderr demultiplexed), files through the engine's archive API.
  */
-import { mkdir, symlink, writeFile } from 'node:fs/promises'
-import { dirname, join, normalize, posix, sep } from 'node:path'
+import { posix } from 'node:path'
 import { EnvironmentError } from '../../core/errors.js'
 import type { ExecOptions, ExecResult, Remote } from '../remote.js'
 import type { Engine } from './engine.js'
-import { localEntries, tarStream, unpackTar, type TarEntry, type TarFileSource } from './tar.js'
+import { extractTar, localEntries, tarStream, type TarEntry, type TarFileSource } from './tar.js'
 
 async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
   const parts: Buffer[] = []
@@ -68,20 +67,6 @@ export class DockerRemote implements Remote {
   }
 
   async download(remotePath: string, localDir: string): Promise<void> {
-    const archive = await this.engine.getArchive(this.containerId, remotePath)
-    const root = normalize(localDir)
-    for (const entry of unpackTar(archive)) {
-      const target = normalize(join(root, entry.path))
-      // An archive never writes outside the folder it is unpacked into.
-      if (target !== root && !target.startsWith(root.endsWith(sep) ? root : root + sep)) continue
-      if (entry.type === 'dir') await mkdir(target, { recursive: true })
-      else if (entry.type === 'file') {
-        await mkdir(dirname(target), { recursive: true })
-        await writeFile(target, entry.content, { mode: entry.mode & 0o777 })
-      } else if (entry.type === 'symlink') {
-        await mkdir(dirname(target), { recursive: true })
-        await symlink(entry.linkname, target).catch(() => undefined)
-      }
-    }
+    await extractTar(await this.engine.getArchive(this.containerId, remotePath), localDir)
   }
 }

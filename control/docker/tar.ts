@@ -6,8 +6,8 @@
  * what Go's archive/tar in the engine produces.
  */
 import { createReadStream } from 'node:fs'
-import { lstat, readdir, readlink } from 'node:fs/promises'
-import { join, posix } from 'node:path'
+import { lstat, mkdir, readdir, readlink, symlink, writeFile } from 'node:fs/promises'
+import { dirname, join, normalize, posix, sep } from 'node:path'
 
 export type TarEntryType = 'file' | 'dir' | 'symlink'
 
@@ -256,4 +256,21 @@ export function unpackTar(data: Buffer): ReadEntry[] {
     entries.push({ path: path.replace(/\/+$/, ''), type, mode: readOctal(h, 100, 8), content: Buffer.from(body), linkname })
   }
   return entries
+}
+
+/** Writes an archive's entries under `localDir`; an entry that would land outside it is skipped. */
+export async function extractTar(archive: Buffer, localDir: string): Promise<void> {
+  const root = normalize(localDir)
+  for (const entry of unpackTar(archive)) {
+    const target = normalize(join(root, entry.path))
+    if (target !== root && !target.startsWith(root.endsWith(sep) ? root : root + sep)) continue
+    if (entry.type === 'dir') await mkdir(target, { recursive: true })
+    else if (entry.type === 'file') {
+      await mkdir(dirname(target), { recursive: true })
+      await writeFile(target, entry.content, { mode: entry.mode & 0o777 })
+    } else if (entry.type === 'symlink') {
+      await mkdir(dirname(target), { recursive: true })
+      await symlink(entry.linkname, target).catch(() => undefined)
+    }
+  }
 }
