@@ -52,7 +52,9 @@ export class SshCluster implements Cluster, NetworkControl, ClockControl {
   readonly runId: string
   readonly root: string
   readonly iptablesChain: string
-  readonly nodes: readonly SshHost[]
+  /** Plain data (the run stores it in test.json). */
+  readonly nodes: readonly NodeInfo[]
+  readonly hosts: readonly SshHost[]
   private readonly remotes = new Map<string, SshRemote>()
   private readonly realClock: boolean
   /** node → interfaces this run has put a root qdisc on. */
@@ -65,14 +67,15 @@ export class SshCluster implements Cluster, NetworkControl, ClockControl {
     this.runId = parts.runId
     this.root = parts.root
     this.iptablesChain = parts.chain
-    this.nodes = parts.hosts
+    this.hosts = parts.hosts
+    this.nodes = parts.hosts.map((h) => ({ name: h.name, address: h.address }))
     this.realClock = parts.realClock
     for (const h of parts.hosts) this.remotes.set(h.name, new SshRemote(h.name, h.connection, { runId: parts.runId, root: parts.root }))
   }
 
   host(node: string): SshHost {
-    const h = this.nodes.find((x) => x.name === node)
-    if (!h) throw new RangeError(`no node '${node}' in cluster ${this.runId} (nodes: ${this.nodes.map((x) => x.name).join(', ')})`)
+    const h = this.hosts.find((x) => x.name === node)
+    if (!h) throw new RangeError(`no node '${node}' in cluster ${this.runId} (nodes: ${this.hosts.map((x) => x.name).join(', ')})`)
     return h
   }
 
@@ -142,10 +145,10 @@ export class SshCluster implements Cluster, NetworkControl, ClockControl {
   }
 
   private async removeAll(): Promise<void> {
-    const results = await Promise.allSettled(this.nodes.map((h) => cleanHost(h, this.runId)))
-    for (const h of this.nodes) h.connection.close()
+    const results = await Promise.allSettled(this.hosts.map((h) => cleanHost(h, this.runId)))
+    for (const h of this.hosts) h.connection.close()
     const problems = results.flatMap((r, i) =>
-      r.status === 'rejected' ? [`${this.nodes[i]!.who}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`] : r.value.warnings.map((w) => `${this.nodes[i]!.who}: ${w}`),
+      r.status === 'rejected' ? [`${this.hosts[i]!.who}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`] : r.value.warnings.map((w) => `${this.hosts[i]!.who}: ${w}`),
     )
     if (problems.length > 0) {
       throw new EnvironmentError('E_REMOTE', `could not remove everything run ${this.runId} left on its hosts (${problems.join('; ')})`, `run \`dstest cleanup --runtime ssh --run ${this.runId}\` with the same hosts`)

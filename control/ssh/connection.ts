@@ -8,7 +8,7 @@
  * cannot be reached, whose key is not the known one, or that refuses the
  * login is an E_REMOTE error (exit 4) naming it.
  */
-import { Client, utils, type AuthenticationType, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2'
+import ssh2, { type AuthenticationType, type ClientChannel, type ConnectConfig, type ServerHostKeyAlgorithm } from 'ssh2'
 import { DstestError, EnvironmentError } from '../../core/errors.js'
 import { knownHostsName, preferredHostKeyAlgorithms, verifyHostKey, type HostKeyVerdict, type KnownHostEntry } from './known-hosts.js'
 
@@ -42,6 +42,9 @@ export interface RawResult {
 
 /** Channels open at once on one connection (below sshd's default MaxSessions of 10). */
 const MAX_CHANNELS = 8
+// ssh2 is CommonJS: its named exports are reached through the default one.
+const { Client, utils } = ssh2
+type Client = InstanceType<typeof Client>
 
 export class SshConnection {
   private client: Client | undefined
