@@ -36,7 +36,7 @@ export function parseKnownHosts(text: string): KnownHostEntry[] {
       else continue
     }
     const [hosts, keyType, b64] = fields
-    if (!hosts || !keyType || !b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) continue
+    if (!hosts || !keyType || !b64 || !/^(ssh-|ecdsa-|sk-)/.test(keyType) || !/^[A-Za-z0-9+/]+=*$/.test(b64)) continue
     entries.push({ line: i + 1, marker, patterns: hosts.split(','), keyType, key: Buffer.from(b64, 'base64') })
   }
   return entries
