@@ -14,6 +14,13 @@
 # `dstest` by the same key with password-less sudo. Containers get NET_ADMIN
 # (iptables and tc in their own namespace), never --privileged.
 #
+# So that `dstest run --runtime ssh --nodes-file nodes.txt` needs no more flags,
+# as with machines of your own: the hosts also accept your own keys
+# (~/.ssh/id_ed25519, id_ecdsa, id_rsa and the ssh-agent's; when you have none,
+# ~/.ssh/id_ed25519 is made, as ssh-keygen would), and their host keys are
+# added to ~/.ssh/known_hosts, each line marked `dstest-testbed:NAME`; `down`
+# removes exactly those lines.
+#
 # Environment: DSTEST_TESTBED names the bed (default dstest-testbed; several
 # beds can run side by side), DSTEST_TESTBED_DIR its state folder (default
 # /tmp/$DSTEST_TESTBED). Needs: docker (an engine), openssh-server, sudo,
@@ -129,6 +136,7 @@ up() {
   docker image inspect "$tag" >/dev/null 2>&1 || build_image "$tag"
   rm -rf "$STATE"; mkdir -p "$STATE"; chmod 700 "$STATE"
   ssh-keygen -q -t ed25519 -N '' -C "dstest-testbed-$NAME" -f "$STATE/id_ed25519"
+  user_keys >"$STATE/authorized_keys"
   docker network create --label "$LABEL=$NAME" "$NAME" >/dev/null
   : >"$STATE/known_hosts"; : >"$STATE/nodes.txt"
   for i in $(seq 1 "$n"); do
@@ -136,7 +144,7 @@ up() {
     key="$STATE/hosts/$name"
     mkdir -p "$key"
     ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$key/ssh_host_ed25519_key"
-    cp "$STATE/id_ed25519.pub" "$key/authorized_keys"
+    cp "$STATE/authorized_keys" "$key/authorized_keys"
     chmod 644 "$key/authorized_keys"
     docker run -d --init --name "$NAME-$name" --hostname "$name" --network "$NAME" --cap-add NET_ADMIN \
       --label "$LABEL=$NAME" \
@@ -157,8 +165,49 @@ up() {
     docker logs "$NAME-$name" >&2 || true
     die "sshd on $name ($ip) did not answer"
   done <"$STATE/nodes.txt"
-  log "$n hosts up; key $STATE/id_ed25519, known_hosts $STATE/known_hosts"
+  trust_hosts
+  log "$n hosts up; they accept $STATE/id_ed25519 and your own keys; their host keys are in $STATE/known_hosts and ~/.ssh/known_hosts"
   cat "$STATE/nodes.txt"
+}
+
+# The bed's key, then the user's own public keys (made when there are none).
+user_keys() {
+  local found=0 k
+  cat "$STATE/id_ed25519.pub"
+  for k in "$HOME"/.ssh/id_ed25519.pub "$HOME"/.ssh/id_ecdsa.pub "$HOME"/.ssh/id_rsa.pub; do
+    if [ -f "$k" ] && [ -f "${k%.pub}" ]; then cat "$k"; found=1; fi
+  done
+  if [ -n "${SSH_AUTH_SOCK:-}" ] && ssh-add -L >/dev/null 2>&1; then ssh-add -L; found=1; fi
+  if [ "$found" = 0 ]; then
+    mkdir -p "$HOME/.ssh"; chmod 700 "$HOME/.ssh"
+    ssh-keygen -q -t ed25519 -N '' -f "$HOME/.ssh/id_ed25519"
+    log "made $HOME/.ssh/id_ed25519 (you had no SSH key)"
+    cat "$HOME/.ssh/id_ed25519.pub"
+  fi
+}
+
+MARK_PREFIX=dstest-testbed:
+
+# known_hosts lines of this bed (and stale ones of any bed for the same addresses) out, this bed's in.
+trust_hosts() {
+  local kh="$HOME/.ssh/known_hosts" ips
+  mkdir -p "$HOME/.ssh"; chmod 700 "$HOME/.ssh"; touch "$kh"
+  ips=$(cut -d' ' -f1 "$STATE/known_hosts" | sort -u)
+  untrust_hosts "$ips"
+  sed "s/\$/ $MARK_PREFIX$NAME/" "$STATE/known_hosts" >>"$kh"
+}
+
+untrust_hosts() {
+  local kh="$HOME/.ssh/known_hosts" ips=${1:-} tmp
+  [ -f "$kh" ] || return 0
+  tmp=$(mktemp "$kh.XXXXXX")
+  awk -v name="$MARK_PREFIX$NAME" -v prefix="$MARK_PREFIX" -v ips="$ips" '
+    BEGIN { n = split(ips, a, "\n"); for (i = 1; i <= n; i++) stale[a[i]] = 1 }
+    $NF == name { next }
+    index($NF, prefix) == 1 && ($1 in stale) { next }
+    { print }' "$kh" >"$tmp"
+  chmod --reference="$kh" "$tmp" 2>/dev/null || chmod 600 "$tmp"
+  mv "$tmp" "$kh"
 }
 
 down() {
@@ -167,6 +216,7 @@ down() {
   [ -z "$ids" ] || docker rm -f $ids >/dev/null
   docker network ls -q --filter "label=$LABEL=$NAME" | while read -r id; do docker network rm "$id" >/dev/null; done
   rm -rf "$STATE"
+  untrust_hosts ""
   log "bed '$NAME' removed"
 }
 

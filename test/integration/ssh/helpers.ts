@@ -4,7 +4,8 @@
  * left on them is read with `docker exec` (an observer outside SSH).
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe } from 'vitest'
 import { ROOT } from '../../e2e/helpers.js'
@@ -26,6 +27,8 @@ export const describeBed = (name: string, fn: () => void): void => {
 
 export interface Bed {
   name: string
+  /** The HOME the bed was brought up with: its ~/.ssh holds a key the hosts accept and their host keys. */
+  home: string
   dir: string
   nodesFile: string
   key: string
@@ -35,7 +38,9 @@ export interface Bed {
 
 export function bedUp(what: string, n: number): Bed {
   const name = `dstest-it-${what}-${process.pid}`
-  const env = { ...process.env, DSTEST_TESTBED: name }
+  // A HOME of its own, so the bed's known_hosts lines and key never touch the real ~/.ssh.
+  const home = mkdtempSync(join(tmpdir(), 'dstest-it-home-'))
+  const env = { ...process.env, DSTEST_TESTBED: name, HOME: home, SSH_AUTH_SOCK: '' }
   const nodes = execFileSync('bash', [SCRIPT, 'up', String(n)], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 })
   const dir = execFileSync('bash', [SCRIPT, 'dir'], { env, encoding: 'utf8' }).trim()
   const hosts = nodes
@@ -43,12 +48,17 @@ export function bedUp(what: string, n: number): Bed {
     .split('\n')
     .map((l) => l.split(' ') as [string, string])
     .map(([host, address]) => ({ name: host, address, container: `${name}-${host}` }))
-  return { name, dir, nodesFile: join(dir, 'nodes.txt'), key: join(dir, 'id_ed25519'), knownHosts: join(dir, 'known_hosts'), hosts }
+  return { name, home, dir, nodesFile: join(dir, 'nodes.txt'), key: join(dir, 'id_ed25519'), knownHosts: join(dir, 'known_hosts'), hosts }
 }
 
 export function bedDown(bed: Bed | undefined): void {
-  if (bed) execFileSync('bash', [SCRIPT, 'down'], { env: { ...process.env, DSTEST_TESTBED: bed.name }, stdio: 'ignore', timeout: 60_000 })
+  if (!bed) return
+  execFileSync('bash', [SCRIPT, 'down'], { env: { ...process.env, DSTEST_TESTBED: bed.name, HOME: bed.home }, stdio: 'ignore', timeout: 60_000 })
+  rmSync(bed.home, { recursive: true, force: true })
 }
+
+/** The environment of a user whose ~/.ssh is the bed's (no agent). */
+export const userOf = (bed: Bed): NodeJS.ProcessEnv => ({ HOME: bed.home, SSH_AUTH_SOCK: '' })
 
 /** The flags that log in to the bed. */
 export function loginFlags(bed: Bed): string[] {

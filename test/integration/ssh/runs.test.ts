@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { dstest, dstestSpawn, requireBuild, tempDir } from '../../e2e/helpers.js'
 import { latestRun, results } from '../e2e/helpers.js'
-import { bedDown, bedUp, describeBed, leftoversOnBed, loginFlags, onHost, type Bed } from './helpers.js'
+import { bedDown, bedUp, describeBed, leftoversOnBed, loginFlags, onHost, userOf, type Bed } from './helpers.js'
 
 let bed: Bed | undefined
 const need = (): Bed => {
@@ -47,7 +47,11 @@ describeBed('SSH runtime: raft-kv on five sshd hosts, driven by the built CLI', 
 
   it('the correct raft-kv is linearizable under partition,kill (exit 0), and nothing is left on the hosts', () => {
     const store = tempDir()
-    const r = dstest(['run', ...loginFlags(need()), '--target', 'raft-kv', '--nemesis', 'partition,kill', '--nemesis-interval', '4', '--time-limit', '20', '--seed', '1', '--store', store, '--reporter', 'line'], { timeoutMs: 180_000 })
+    // As a user runs it: the key and known_hosts from ~/.ssh, no SSH flags but the nodes file.
+    const r = dstest(['run', '--runtime', 'ssh', '--nodes-file', need().nodesFile, '--target', 'raft-kv', '--nemesis', 'partition,kill', '--nemesis-interval', '4', '--time-limit', '20', '--seed', '1', '--store', store, '--reporter', 'line'], {
+      timeoutMs: 180_000,
+      env: userOf(need()),
+    })
     expect(r.stderr).toBe('')
     expect(r.stdout).toMatch(/nemesis ok start-partition/)
     expect(r.stdout).toMatch(/nemesis ok kill/)
