@@ -109,6 +109,8 @@ export class SshCluster implements Cluster, NetworkControl, ClockControl {
       recorded.add(qdisc.device)
     } else line = shellCommand(this.privileged(node, command))
     const r = await remote.raw(line, { stdin, timeoutMs: 15_000 })
+    // A failed install changed nothing (the record on the host stays; cleanup's delete is then a no-op or removes only the interface's root qdisc).
+    if (qdisc?.action === 'install' && r.exitCode !== 0) recorded.delete(qdisc.device)
     if (qdisc?.action === 'delete' && (r.exitCode === 0 || /handle of zero|No such file/i.test(r.stderr.toString('utf8')))) recorded.delete(qdisc.device)
     return { exitCode: r.exitCode, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') }
   }
