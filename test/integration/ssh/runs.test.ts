@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { dstest, dstestSpawn, requireBuild, tempDir } from '../../e2e/helpers.js'
-import { latestRun, results } from '../e2e/helpers.js'
+import { latestRun, results } from '../../e2e/docker-helpers.js'
 import { bedDown, bedUp, describeBed, leftoversOnBed, loginFlags, onHost, userOf, type Bed } from './helpers.js'
 
 let bed: Bed | undefined
