@@ -4,7 +4,7 @@
  * file, asked about its state over HTTP. raft-kv and chain-kv are both this
  * shape; they differ in their arguments' meaning and in what "ready" means.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { dirname, join, posix, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ImageLayer } from '../control/docker/image.js'
@@ -30,23 +30,25 @@ export function compiledTargetsDir(): string {
   return here.split(sep).includes('dist') ? here : join(here, '..', 'dist', 'targets')
 }
 
+/** The folder every bundled server shares (flags, HTTP, process life, the Raft library), under targets/. */
+export const SERVER_KIT = 'server-kit'
+
 /**
- * The compiled files a server's main.js needs, relative to dist/targets/: main.js
- * and every relative import, followed transitively (so chain-kv's master brings
- * the raft-kv modules it uses, and nothing else comes along).
+ * The compiled files a server needs, relative to dist/targets/: its own
+ * folder (<name>/server/) and the shared server-kit folder, every .js file in
+ * them. A server imports nothing else (no target imports another), and its
+ * target test checks that every import resolves inside this list.
  */
 export function serverFiles(name: string, targetsDir: string = compiledTargetsDir()): string[] {
-  const seen = new Set<string>()
-  const visit = (rel: string): void => {
-    if (seen.has(rel)) return
-    seen.add(rel)
-    const source = readFileSync(join(targetsDir, rel), 'utf8')
-    for (const m of source.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]/gm)) {
-      visit(posix.normalize(posix.join(posix.dirname(rel), m[1]!)))
-    }
-  }
-  visit(`${name}/server/main.js`)
-  return [...seen].sort()
+  return [SERVER_KIT, `${name}/server`].flatMap((folder) => jsFilesUnder(targetsDir, folder)).sort()
+}
+
+function jsFilesUnder(root: string, folder: string): string[] {
+  return readdirSync(join(root, folder), { withFileTypes: true }).flatMap((e) => {
+    const rel = posix.join(folder, e.name)
+    if (e.isDirectory()) return jsFilesUnder(root, rel)
+    return e.isFile() && e.name.endsWith('.js') ? [rel] : []
+  })
 }
 
 export class NodeServer<Status> {
@@ -90,7 +92,6 @@ export class NodeServer<Status> {
     return this.bugOfRun.get(cluster.runId)
   }
 
-  /** Starts the server on every node with `bug`; resolves when `ready` says so (E_CLUSTER after 20 s). */
   /**
    * The members of a target that this server gives as they are: its image
    * layer, set-up (start everywhere, wait until `ready`) and teardown, process
@@ -109,6 +110,7 @@ export class NodeServer<Status> {
     }
   }
 
+  /** Starts the server on every node with `bug`; resolves when `ready` says so (E_CLUSTER after 20 s). */
   async startAll(cluster: Cluster, bug: string | undefined, ready: Readiness<Status>): Promise<void> {
     if (bug !== undefined && !Object.hasOwn(this.spec.bugs, bug)) {
       throw new DstestError('E_UNKNOWN_NAME', `unknown bug '${bug}' for target ${this.spec.name}`, { fix: `choose one of: ${Object.keys(this.spec.bugs).join(', ')}` })

@@ -10,16 +10,16 @@
  *   cas     value [k, [from, to]] → ok, or fail 'cas-mismatch'
  *   append  value [k, v]          → ok (the key holds a list), or fail 'type-mismatch'
  *
- * Outcomes follow DESIGN.md: no answer (timeout, reset, abort) is `info`, never
- * `fail`; `fail` only when the server said the operation had no effect (cas
- * mismatch, or refused before it entered the chain), or when no request left.
+ * What an answer (or its absence) means, and when to ask again, is the shared
+ * rule of ../json-client.ts; a redirect to another node is followed at once.
  */
 import { Agent } from 'node:http'
 import type { Client } from '../../core/client.js'
 import type { Invocation } from '../../core/generator/types.js'
 import type { Completion } from '../../core/op.js'
-import { hostPort as splitAddress, kvRequest, NoAnswer, requestJson, type JsonEndpoint } from '../json-client.js'
-import { isDefiniteError, type KvReply, type Status } from './server/messages.js'
+import { kvOutcome, kvRequest, NoAnswer, perform, requestJson, type JsonEndpoint, type Outcome } from '../json-client.js'
+import { splitAddress } from '../server-kit/address.js'
+import type { KvReply, Status } from './server/messages.js'
 
 /** The port chain-kv listens on inside every node. */
 export const CHAIN_KV_PORT = 7100
@@ -34,12 +34,9 @@ export interface ChainKvClientOptions {
    * bug read-any, whose servers answer reads from whatever they hold).
    */
   readAt?: 'tail' | 'own-node'
-  /** Give up (as `info`) after this long even if the runner never aborts. */
+  /** Give up after this long even if the runner never aborts. */
   timeoutMs?: number
 }
-
-const MAX_ATTEMPTS = 5
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 export class ChainKvClient implements Client {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 2 })
@@ -49,7 +46,7 @@ export class ChainKvClient implements Client {
 
   constructor(private readonly options: ChainKvClientOptions) {
     const endpoint = (name: string, [host, port]: [string, number]): JsonEndpoint => ({ name, host, port })
-    this.addresses = new Map(options.nodes.map((n) => [n.name, endpoint(n.name, hostPort(n.address))]))
+    this.addresses = new Map(options.nodes.map((n) => [n.name, endpoint(n.name, splitAddress(n.address, CHAIN_KV_PORT))]))
     if (!this.addresses.has(options.node)) throw new TypeError(`chain-kv client: node ${options.node} is not among the nodes given`)
     this.timeoutMs = options.timeoutMs ?? 10_000
   }
@@ -57,41 +54,27 @@ export class ChainKvClient implements Client {
   async invoke(op: Invocation, signal: AbortSignal): Promise<Completion> {
     const req = kvRequest(op, { append: true })
     if (!req) return { type: 'fail', value: op.value, node: this.options.node, error: `chain-kv has no operation '${op.f}' for value ${JSON.stringify(op.value)}` }
-    const deadline = Date.now() + this.timeoutMs
     const isRead = op.f === 'read'
-    let lastError = 'no node told us where the chain is'
-    let node = this.options.node
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      if (signal.aborted) return { type: 'info', value: op.value, node, error: 'aborted' }
+    const options = { signal, deadline: Date.now() + this.timeoutMs, readOnly: isRead, node: this.options.node }
+    return perform(op, options, async ({ signal, deadline }): Promise<Outcome> => {
       const target = isRead && this.options.readAt === 'own-node' ? this.options.node : await this.locate(isRead ? 'tail' : 'head', signal, deadline)
-      if (target === null) {
-        await sleep(50 * (attempt + 1))
-        continue
-      }
-      node = target
-      let reply: KvReply
+      if (target === null) return { type: 'refused', error: 'no node told us where the chain is', retry: 'later' }
+      let reply: unknown
       try {
-        reply = await this.post(target, req.path, req.body, signal, deadline)
+        reply = await this.send(target, 'POST', req.path, req.body, signal, deadline)
       } catch (err) {
-        const e = err instanceof NoAnswer ? err : new NoAnswer(true, String(err))
-        if (e.sent) return { type: 'info', value: op.value, node, error: e.message }
         // Refused: nothing reached the server. Ask again where the chain is.
-        this.view = { head: null, tail: null }
-        lastError = e.message
-        continue
+        if (err instanceof NoAnswer && !err.sent) this.view = { head: null, tail: null }
+        throw err
       }
-      if (reply.ok) return { type: 'ok', value: req.answer(reply.value), node }
-      if (!isDefiniteError(reply.error)) return { type: 'info', value: op.value, node, error: reply.error }
-      if (reply.error === 'cas-mismatch' || reply.error === 'type-mismatch' || reply.error === 'bad-request') {
-        return { type: 'fail', value: op.value, node, error: reply.error }
-      }
+      const outcome = kvOutcome(reply, target, req.answer)
+      if (outcome.type !== 'refused' || outcome.retry === 'never') return outcome
       // not-head / not-tail / unavailable: refused before it entered the chain; follow the hint.
-      lastError = reply.error
-      this.view = { head: reply.head, tail: reply.tail }
-      const hint = isRead ? reply.tail : reply.head
-      if (reply.error === 'unavailable' || hint === null || hint === target) await sleep(50 * (attempt + 1))
-    }
-    return { type: 'fail', value: op.value, node, error: lastError }
+      const r = reply as Extract<KvReply, { ok: false }>
+      this.view = { head: r.head ?? null, tail: r.tail ?? null }
+      const hint = isRead ? this.view.tail : this.view.head
+      return r.error !== 'unavailable' && hint !== null && hint !== target ? { ...outcome, retry: 'now' } : outcome
+    })
   }
 
   async close(): Promise<void> {
@@ -121,18 +104,7 @@ export class ChainKvClient implements Client {
     }
   }
 
-  private async post(name: string, path: string, body: unknown, signal: AbortSignal, deadline: number): Promise<KvReply> {
-    const reply = (await this.send(name, 'POST', path, body, signal, deadline)) as KvReply
-    if (typeof reply?.ok !== 'boolean') throw new NoAnswer(true, 'answer without an ok field')
-    return reply
-  }
-
   private send(name: string, method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal, deadline: number): Promise<unknown> {
     return requestJson(this.agent, this.addresses.get(name)!, method, path, body, signal, deadline)
   }
-}
-
-/** 'h' → [h, 7100]; 'h:p' → [h, p]. */
-export function hostPort(address: string): [string, number] {
-  return splitAddress(address, CHAIN_KV_PORT)
 }

@@ -1,7 +1,7 @@
 /**
  * `--target chain-kv`: the bundled chain-replication key-value store (server in
- * ./server/, copied into every node by `imageLayer()` together with the raft-kv
- * server modules its master uses, and started with node). Supports kill/start,
+ * ./server/, copied into every node by `imageLayer()` together with the shared
+ * ../server-kit/, and started with node). Supports kill/start,
  * pause/resume, log download and asking who the head and tail are; `--bug NAME`
  * runs one of the deliberate bug modes of ./server/bugs.ts.
  */
@@ -15,14 +15,21 @@ import type { Status } from './server/messages.js'
 export const server = new NodeServer<Status>({ name: 'chain-kv', port: CHAIN_KV_PORT, bugs: BUGS })
 export const { serverDir: SERVER_DIR, dataDir: DATA_DIR, logFile: LOG_FILE, pidFile: PID_FILE } = server
 
-/** Ready: every node has adopted one configuration whose chain holds them all. */
+/**
+ * Ready: every node has adopted one configuration whose chain holds them all,
+ * and its head and tail hold a lease (they take writes and answer reads now,
+ * rather than refusing the first operations as unavailable).
+ */
 const chainFormed: Readiness<Status> = {
   check(statuses) {
     const first = statuses[0]
-    return first !== undefined && first.chain.length === statuses.length && statuses.every((s) => s?.epoch === first.epoch && s.role !== 'standby')
+    if (first === undefined || first.chain.length !== statuses.length) return false
+    if (!statuses.every((s) => s?.epoch === first.epoch && s.role !== 'standby')) return false
+    const serving = (id: string | null): boolean => statuses.some((s) => s?.id === id && s.lease)
+    return serving(first.head) && serving(first.tail)
   },
-  describe: (s) => `${s.role} epoch ${s.epoch}`,
-  failure: 'formed no chain of all nodes',
+  describe: (s) => `${s.role} epoch ${s.epoch}${s.lease ? '' : ' (no lease)'}`,
+  failure: 'formed no chain of all nodes whose head and tail hold a lease',
 }
 
 export const chainKvTarget = defineTarget<Target & Killable & Pausable & LogFiles & Primaries & HasImage>({

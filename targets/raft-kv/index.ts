@@ -1,6 +1,7 @@
 /**
  * `--target raft-kv`: the bundled Raft key-value store (server in ./server/,
- * copied into every node by `imageLayer()` and started with node). Supports
+ * copied into every node by `imageLayer()` together with the shared
+ * ../server-kit/, and started with node). Supports
  * kill/start, pause/resume, log download and asking who leads; `--bug NAME`
  * runs one of the deliberate bug modes of ./server/bugs.ts.
  */

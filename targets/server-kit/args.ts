@@ -6,6 +6,7 @@
  *
  * A target adds its own flags (with their defaults) on top through `int`.
  */
+import { splitAddress } from './address.js'
 
 export interface CommonConfig<Bug extends string> {
   id: string
@@ -21,14 +22,6 @@ export interface CommonConfig<Bug extends string> {
 }
 
 const COMMON_FLAGS = ['id', 'peers', 'listen', 'data', 'log', 'pid-file', 'bug', 'election-ms', 'request-timeout-ms']
-
-export function splitAddress(address: string): [string, number] {
-  const at = address.lastIndexOf(':')
-  if (at <= 0) throw new Error(`address '${address}' needs host:port`)
-  const port = Number(address.slice(at + 1))
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`address '${address}' has a bad port`)
-  return [address.slice(0, at), port]
-}
 
 /**
  * Parses the common flags and accepts `ownFlags` too; `int(name, fallback)`

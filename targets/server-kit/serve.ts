@@ -1,8 +1,10 @@
 /**
- * The life of a bundled server process inside a node: bind the port, then
- * claim the pid file and start; on SIGTERM / SIGINT stop, remove the pid file
- * and exit 0; on a crash write the stack to the log (nobody reads the stderr of
- * a detached process) and exit 1.
+ * The life of a bundled server process inside a node: parse its command line
+ * (exit 2 on a bad one), open its log, build the application, bind the port,
+ * then claim the pid file and start; on SIGTERM / SIGINT stop, remove the pid
+ * file and exit 0; on a crash or a storage failure write why to the log
+ * (nobody reads the stderr of a detached process) and exit 1, leaving the pid
+ * file as a kill would.
  *
  * Only the process that owns the port starts (recovers state) and claims the
  * pid file: a second copy started by mistake exits on EADDRINUSE without
@@ -11,42 +13,64 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import { dirname } from 'node:path'
+import type { CommonConfig } from './args.js'
+import { createJsonServer, type JsonApi } from './json-server.js'
+import { fileLogger, type Logger } from './logger.js'
 
-export interface ServeOptions {
-  server: Server
-  listen: { host: string; port: number }
-  pidFile: string | null
-  bug: string | null
-  logger: { info(message: string): void }
-  /** Runs once the port is bound. */
+/** A server's application: its HTTP API, and what runs once the port is bound and on shutdown. */
+export interface App extends JsonApi {
   start(): void
-  /** Runs on SIGTERM / SIGINT, before the server closes. */
+  /** Runs on SIGTERM / SIGINT, before the HTTP server closes. */
   stop(): void
 }
 
-export function serve(o: ServeOptions): void {
-  o.server.on('error', (err) => {
-    o.logger.info(`http server failed: ${err.message}`)
+/** The whole of a bundled server's main: `serveApp('raft-kv', parseArgs, (config, logger) => app)`. */
+export function serveApp<Config extends CommonConfig<string>>(
+  name: string,
+  parse: (argv: readonly string[]) => Config,
+  build: (config: Config, logger: Logger) => App,
+): void {
+  let config: Config
+  try {
+    config = parse(process.argv.slice(2))
+  } catch (err) {
+    process.stderr.write(`${name}: ${(err as Error).message}\n`)
+    process.exit(2)
+  }
+  if (config.log) mkdirSync(dirname(config.log), { recursive: true })
+  const logger = fileLogger(config.id, config.log)
+  const app = build(config, logger)
+  const server = createJsonServer(app, (err) => {
+    logger.info(`storage failed, stopping: ${err.message}`)
     process.exit(1)
   })
-  o.server.listen(o.listen.port, o.listen.host, () => {
-    if (o.pidFile) {
-      mkdirSync(dirname(o.pidFile), { recursive: true })
-      writeFileSync(o.pidFile, `${process.pid}\n`)
+  serve(server, app, config, logger)
+}
+
+function serve(server: Server, app: App, config: CommonConfig<string>, logger: Logger): void {
+  const { listen, pidFile, bug } = config
+  server.on('error', (err) => {
+    logger.info(`http server failed: ${err.message}`)
+    process.exit(1)
+  })
+  server.listen(listen.port, listen.host, () => {
+    if (pidFile) {
+      mkdirSync(dirname(pidFile), { recursive: true })
+      writeFileSync(pidFile, `${process.pid}\n`)
     }
-    o.start()
-    o.logger.info(`listening on ${o.listen.host}:${o.listen.port}${o.bug ? ` with bug ${o.bug}` : ''}`)
+    app.start()
+    logger.info(`listening on ${listen.host}:${listen.port}${bug ? ` with bug ${bug}` : ''}`)
   })
   const shutdown = (signal: string): void => {
-    o.logger.info(`${signal}: shutting down`)
-    o.stop()
-    if (o.pidFile) rmSync(o.pidFile, { force: true })
-    o.server.close()
-    o.server.closeAllConnections()
+    logger.info(`${signal}: shutting down`)
+    app.stop()
+    if (pidFile) rmSync(pidFile, { force: true })
+    server.close()
+    server.closeAllConnections()
     process.exit(0)
   }
   process.on('uncaughtException', (err) => {
-    o.logger.info(`crashed: ${err.stack ?? err.message}`)
+    logger.info(`crashed: ${err.stack ?? err.message}`)
     process.exit(1)
   })
   process.on('SIGTERM', () => shutdown('SIGTERM'))

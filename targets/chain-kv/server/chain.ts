@@ -17,8 +17,9 @@
 import { performance } from 'node:perf_hooks'
 import { Agent } from 'node:http'
 import { randomUUID } from 'node:crypto'
-import { postJson } from '../../raft-kv/server/rpc.js'
-import type { Logger } from '../../raft-kv/server/logger.js'
+import type { Logger } from '../../server-kit/logger.js'
+import type { KvError } from '../../server-kit/replies.js'
+import { postJson } from '../../server-kit/rpc.js'
 import type { BugName } from './bugs.js'
 import type {
   AckArgs,
@@ -27,7 +28,6 @@ import type {
   ForwardArgs,
   HeartbeatArgs,
   HeartbeatReply,
-  KvError,
   KvReply,
   Operation,
   Role,
@@ -175,12 +175,14 @@ export class ChainNode {
       ackedSeq: this.ackedSeq,
       sent: this.log.filter((u) => u.seq > this.ackedSeq).length,
       synced: this.synced,
+      lease: this.leaseValid,
       master: this.options.masterStatus?.() ?? { role: 'none', term: 0, leader: null },
       bug: this.options.bug,
     }
   }
 
-  private refuse(error: KvError, message?: string): KvReply {
+  /** A refusal, with where the chain is (the client follows it). */
+  refuse(error: KvError, message?: string): KvReply {
     const c = this.config
     return { ok: false, error, epoch: c.epoch, head: this.removed ? null : headOf(c), tail: this.removed ? null : tailOf(c), ...(message ? { message } : {}) }
   }

@@ -1,9 +1,9 @@
 /**
  * The configuration service (the paper's "master"), replicated so that it is
  * no single point of failure: every chain node also runs a replica of a Raft
- * group (raft-kv's RaftNode, used as a library), and the chain configuration is
- * one value in that group's key-value state machine. Only the Raft leader acts
- * as master: it probes every node, and changes the configuration with a
+ * group (../../server-kit/raft/), whose state machine is one register holding
+ * the chain configuration (ConfigRegister). Only the Raft leader acts as
+ * master: it probes every node, and changes the configuration with a
  * compare-and-set from the value it read to the next one (epoch + 1), so two
  * masters in a row can never both install a change from the same epoch.
  *
@@ -13,14 +13,38 @@
  */
 import { performance } from 'node:perf_hooks'
 import { Agent } from 'node:http'
-import type { Logger } from '../../raft-kv/server/logger.js'
-import type { RaftNode } from '../../raft-kv/server/raft.js'
-import { postJson } from '../../raft-kv/server/rpc.js'
+import type { Logger } from '../../server-kit/logger.js'
+import type { StateMachine } from '../../server-kit/raft/messages.js'
+import type { RaftNode } from '../../server-kit/raft/raft.js'
+import { postJson } from '../../server-kit/rpc.js'
 import type { ChainConfig, HeartbeatArgs, HeartbeatReply } from './messages.js'
 import { initialConfig, isNamed, nextConfig, type NodeView } from './reconfig.js'
 
-/** The key of the configuration in the master's Raft state machine. */
-export const CONFIG_KEY = 'chain-kv/config'
+/** A change of configuration: made only if the register still holds `from`. */
+export interface ConfigChange {
+  from: ChainConfig | null
+  to: ChainConfig
+}
+
+/** The master's replicated state: the configuration (null before the first one), changed by compare-and-set. */
+export class ConfigRegister implements StateMachine<ConfigChange, boolean> {
+  config: ChainConfig | null = null
+
+  /** True when the register held `from` and now holds `to`. */
+  apply(change: ConfigChange): boolean {
+    if (JSON.stringify(this.config) !== JSON.stringify(change.from)) return false
+    this.config = change.to
+    return true
+  }
+  snapshot(): unknown {
+    return this.config
+  }
+  restore(state: unknown): void {
+    this.config = (state ?? null) as ChainConfig | null
+  }
+}
+
+export type MasterRaft = RaftNode<ConfigChange, boolean>
 
 export interface MasterOptions {
   id: string
@@ -42,7 +66,8 @@ export class Master {
 
   constructor(
     private readonly options: MasterOptions,
-    private readonly raft: RaftNode,
+    private readonly raft: MasterRaft,
+    private readonly register: ConfigRegister,
     private readonly logger: Logger,
   ) {
     this.nodes = [...options.addresses.keys()]
@@ -80,9 +105,9 @@ export class Master {
       this.logger.info('master: this replica leads; every node gets a grace period')
     }
     // Linearizable (ReadIndex): the configuration as of now, not as of our last apply.
-    const read = await this.raft.read(CONFIG_KEY)
+    const read = await this.raft.read(() => this.register.config)
     if (!read.ok) return
-    const config = (read.value ?? null) as ChainConfig | null
+    const config = read.value
     if (config === null) {
       await this.change(null, initialConfig(this.nodes))
       return
@@ -116,15 +141,15 @@ export class Master {
   }
 
   private async change(from: ChainConfig | null, to: ChainConfig): Promise<void> {
-    const reply = await this.raft.propose({ op: 'cas', key: CONFIG_KEY, from, to })
-    if (reply.ok) {
+    const reply = await this.raft.propose({ from, to })
+    if (reply.ok && reply.value) {
       this.logger.info(`master: epoch ${to.epoch} chain=${to.chain.join(',')} joining=${to.joining ?? '-'}`)
       // Tell the nodes now rather than at the next period; a second probe echoes the stamps of the
       // first, so nodes (a first configuration, a restarted node) hold a lease without waiting a period.
       await Promise.all(this.nodes.map((id) => this.probe(id, to)))
       await Promise.all(this.nodes.map((id) => this.probe(id, to)))
     } else {
-      this.logger.info(`master: change to epoch ${to.epoch} not made (${reply.error})`)
+      this.logger.info(`master: change to epoch ${to.epoch} not made (${reply.ok ? 'the configuration changed meanwhile' : reply.error})`)
     }
   }
 }

@@ -2,6 +2,7 @@
  * What travels between chain-kv nodes and between clients and nodes. Plain
  * JSON throughout. See ../README.md for the routes that carry them.
  */
+import type { KvError } from '../../server-kit/replies.js'
 
 /** A state change as the head orders it. Replicas apply it in `seq` order. */
 export type Operation =
@@ -91,23 +92,10 @@ export type ChainReply =
   | { ok: true; seq: number }
   | { ok: false; error: 'stale-epoch' | 'future-epoch' | 'not-neighbour' | 'gap'; epoch: number; seq: number }
 
-/**
- * Errors a client can get. The definite ones say the operation certainly had no
- * effect; the others mean it may or may not have happened (and may happen later).
- */
-export const DEFINITE_ERRORS = ['not-head', 'not-tail', 'unavailable', 'cas-mismatch', 'type-mismatch', 'bad-request'] as const
-export const INDEFINITE_ERRORS = ['timeout', 'reconfigured', 'shutting-down'] as const
-export type DefiniteError = (typeof DEFINITE_ERRORS)[number]
-export type IndefiniteError = (typeof INDEFINITE_ERRORS)[number]
-export type KvError = DefiniteError | IndefiniteError
-
+/** An answer of /kv/*; what each error says about the operation is in ../../server-kit/replies.ts. */
 export type KvReply =
   | { ok: true; value?: unknown }
   | { ok: false; error: KvError; epoch: number; head: string | null; tail: string | null; message?: string }
-
-export function isDefiniteError(error: string): error is DefiniteError {
-  return (DEFINITE_ERRORS as readonly string[]).includes(error)
-}
 
 export interface Status {
   id: string
@@ -124,6 +112,8 @@ export interface Status {
   /** Updates applied but not yet acknowledged by the tail (the paper's Sent list). */
   sent: number
   synced: boolean
+  /** It holds a lease from the master now: as head it takes writes, as tail it answers reads. */
+  lease: boolean
   /** The master replica on this node (a Raft server). */
   master: { role: string; term: number; leader: string | null }
   bug: string | null

@@ -1,62 +1,46 @@
 /**
  * raft-kv server entry point: `node main.js --id n1 --peers ... --listen ... --data ...`
- * (options in args.ts). Writes its pid file, recovers from its data folder,
- * and serves peers and clients on one HTTP port.
+ * (options in args.ts). One Raft server (../../server-kit/raft/) replicating
+ * the key-value state machine, serving peers and clients on one HTTP port.
+ * The bug modes map to library options here and in routes.ts.
  */
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
-import { serve } from '../../server-kit/serve.js'
+import { RaftNode } from '../../server-kit/raft/raft.js'
+import { HttpPeerTransport, raftRoutes } from '../../server-kit/raft/peers.js'
+import { RaftStorage } from '../../server-kit/raft/storage.js'
+import { serveApp } from '../../server-kit/serve.js'
 import { parseArgs } from './args.js'
-import { createHttpServer } from './http.js'
-import { fileLogger } from './logger.js'
-import { HttpPeerTransport } from './peers.js'
-import { RaftNode } from './raft.js'
-import { Storage } from './storage.js'
+import type { Command, KvReply, Status } from './messages.js'
+import { kvRoutes } from './routes.js'
+import { KvStateMachine } from './state-machine.js'
 
 /** The lazy flush period of bug no-fsync. */
 const NO_FSYNC_FLUSH_MS = 2000
 
-function main(): void {
-  let config
-  try {
-    config = parseArgs(process.argv.slice(2))
-  } catch (err) {
-    process.stderr.write(`raft-kv: ${(err as Error).message}\n`)
-    process.exit(2)
-  }
-  if (config.log) mkdirSync(dirname(config.log), { recursive: true })
-  const logger = fileLogger(config.id, config.log)
-  const storage = new Storage(config.data, {
+serveApp('raft-kv', parseArgs, (config, logger) => {
+  const storage = new RaftStorage<Command>(config.data, {
     persistVote: config.bug !== 'no-vote-persist',
     lazyFlushMs: config.bug === 'no-fsync' ? NO_FSYNC_FLUSH_MS : undefined,
   })
-  const node = new RaftNode(
-    {
-      id: config.id,
-      peers: [...config.peers.keys()].filter((p) => p !== config.id),
-      electionMs: config.electionMs,
-      heartbeatMs: config.heartbeatMs,
-      snapshotEvery: config.snapshotEvery,
-      maxBatch: 500,
-      requestTimeoutMs: config.requestTimeoutMs,
-      bug: config.bug,
-    },
-    storage,
-    new HttpPeerTransport(config.peers, Math.max(200, config.electionMs.min)),
-    logger,
-  )
-  serve({
-    server: createHttpServer(node, { addresses: config.peers, bug: config.bug, requestTimeoutMs: config.requestTimeoutMs }),
-    listen: config.listen,
-    pidFile: config.pidFile,
-    bug: config.bug,
-    logger,
+  const sm = new KvStateMachine()
+  const options = {
+    id: config.id,
+    peers: [...config.peers.keys()].filter((p) => p !== config.id),
+    electionMs: config.electionMs,
+    heartbeatMs: config.heartbeatMs,
+    snapshotEvery: config.snapshotEvery,
+    maxBatch: 500,
+    requestTimeoutMs: config.requestTimeoutMs,
+    leaseReads: config.bug === 'lease-read',
+  }
+  const node = new RaftNode(options, sm, storage, new HttpPeerTransport<Command>(config.peers, Math.max(200, config.electionMs.min)), logger)
+  return {
+    status: (): Status => ({ ...node.status(), bug: config.bug }),
+    routes: { ...raftRoutes(node), ...kvRoutes(node, sm, { addresses: config.peers, bug: config.bug, requestTimeoutMs: config.requestTimeoutMs }) },
+    refusal: (error, message): KvReply => ({ ok: false, error, leader: node.leader, message }),
     start: () => node.start(),
     stop: () => {
       node.stop()
       storage.close()
     },
-  })
-}
-
-main()
+  }
+})

@@ -4,6 +4,7 @@
  * compared by their JSON text. Deterministic and pure, so every replica that
  * applies the same log holds the same state.
  */
+import type { StateMachine } from '../../server-kit/raft/messages.js'
 import type { Command, MicroOp } from './messages.js'
 
 export type ApplyResult = { ok: true; value?: unknown } | { ok: false; error: 'cas-mismatch' | 'type-mismatch'; message?: string }
@@ -16,7 +17,7 @@ export interface KvState {
 const keyOf = (key: unknown): string => JSON.stringify(key ?? null)
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
 
-export class KvStateMachine {
+export class KvStateMachine implements StateMachine<Command, ApplyResult> {
   private kv = new Map<string, unknown>()
 
   /** A missing key reads as null. */
@@ -30,8 +31,6 @@ export class KvStateMachine {
 
   apply(command: Command): ApplyResult {
     switch (command.op) {
-      case 'noop':
-        return { ok: true }
       case 'write':
         this.kv.set(keyOf(command.key), command.value)
         return { ok: true }

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { postJson } from '../../../targets/raft-kv/server/rpc.js'
+import { postJson } from '../../../targets/server-kit/rpc.js'
 
 /** What sets one target's servers apart. */
 export interface ServerSpec {

@@ -32,7 +32,8 @@ export class TestCluster extends ProcessCluster<Status, KvReply> {
 
   /**
    * Waits until every node of `members` (the live ones) reports the same
-   * configuration and `check` holds for it; returns the tail's status.
+   * configuration, its tail is synced, its head and tail hold a lease (they
+   * serve now), and `check` holds for it; returns the tail's status.
    */
   async waitForChain(members: readonly string[], check: (s: Status) => boolean = () => true, timeoutMs = 10_000): Promise<Status> {
     const deadline = Date.now() + timeoutMs
@@ -40,7 +41,9 @@ export class TestCluster extends ProcessCluster<Status, KvReply> {
     while (Date.now() < deadline) {
       last = await Promise.all(members.map((id) => this.status(id)))
       const first = last[0]
-      if (first && last.every((s) => s?.epoch === first.epoch && s.role !== 'standby' && (s.role !== 'tail' || s.synced)) && check(first)) {
+      const serving = (s: Status | undefined): boolean =>
+        s !== undefined && s.role !== 'standby' && (s.role === 'middle' || (s.lease && (s.role !== 'tail' || s.synced)))
+      if (first && last.every((s) => s?.epoch === first.epoch && serving(s)) && check(first)) {
         return last.find((s) => s!.role === 'tail' || (s!.role === 'head' && s!.chain.length === 1))!
       }
       await sleep(25)

@@ -20,7 +20,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { ChainNode } from '../../../../targets/chain-kv/server/chain.js'
 import type { ChainConfig, HeartbeatArgs, HeartbeatReply, KvReply, Status } from '../../../../targets/chain-kv/server/messages.js'
 import { Storage } from '../../../../targets/chain-kv/server/storage.js'
-import { postJson } from '../../../../targets/raft-kv/server/rpc.js'
+import { postJson } from '../../../../targets/server-kit/rpc.js'
 import { sleep, TestCluster } from './cluster.js'
 
 describe('chain-kv lease (one node in process)', () => {

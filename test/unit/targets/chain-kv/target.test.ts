@@ -6,6 +6,7 @@ import { chainKvTarget, server } from '../../../../targets/chain-kv/index.js'
 import { NODE_TARGETS_DIR as TARGETS_DIR, serverFiles } from '../../../../targets/node-server.js'
 import { BUGS } from '../../../../targets/chain-kv/server/bugs.js'
 import { parseArgs } from '../../../../targets/chain-kv/server/args.js'
+import { expectSelfContainedLayer } from '../image-layer.js'
 import { requireBuiltServer } from './cluster.js'
 
 const cluster = {
@@ -38,15 +39,16 @@ describe('chain-kv target', () => {
     expect(() => parseArgs([...argv.slice(2), '--lease-ms', '2000'])).toThrow(/lease-ms must be shorter/)
   })
 
-  it('ships the compiled server and exactly the raft-kv modules it imports, under /opt/dstest/targets', () => {
+  it('ships its compiled server folder and the shared server-kit, nothing of another target, under /opt/dstest/targets', () => {
     requireBuiltServer()
     const files = serverFiles('chain-kv')
     expect(files).toContain('chain-kv/server/main.js')
-    expect(files).toContain('raft-kv/server/raft.js')
-    expect(files).not.toContain('raft-kv/server/main.js')
+    expect(files).toContain('server-kit/raft/raft.js')
+    expect(files.filter((f) => !f.startsWith('chain-kv/server/') && !f.startsWith('server-kit/'))).toEqual([])
     expect(files.every((f) => f.endsWith('.js'))).toBe(true)
     const layer = chainKvTarget.imageLayer()
     expect(layer.name).toBe('chain-kv')
     expect(layer.files.map((f) => f.to)).toEqual(files.map((f) => `${TARGETS_DIR}/${f}`))
+    expectSelfContainedLayer(layer, 'chain-kv')
   })
 })

@@ -5,8 +5,8 @@
  * against a lone node (its peers are never started, so nothing else votes).
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import type { RequestVoteReply } from '../../../../targets/raft-kv/server/messages.js'
-import { postJson } from '../../../../targets/raft-kv/server/rpc.js'
+import type { RequestVoteReply } from '../../../../targets/server-kit/raft/messages.js'
+import { postJson } from '../../../../targets/server-kit/rpc.js'
 import { TestCluster } from './cluster.js'
 
 let cluster: TestCluster | undefined

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Invocation } from '../../../../core/generator/types.js'
-import { hostPort, RaftKvClient } from '../../../../targets/raft-kv/client.js'
+import { RaftKvClient } from '../../../../targets/raft-kv/client.js'
 import { sleep, TestCluster } from './cluster.js'
 
 let cluster: TestCluster
@@ -86,10 +86,5 @@ describe('RaftKvClient', () => {
     const c = new RaftKvClient({ node: 'nx', address: '127.0.0.1:1' })
     clients.push(c)
     expect(await c.invoke(inv('write', [1, 1]), never)).toMatchObject({ type: 'fail', error: 'connection to nx refused' })
-  })
-
-  it('parses node addresses with and without a port', () => {
-    expect(hostPort('10.0.0.2')).toEqual(['10.0.0.2', 7000])
-    expect(hostPort('10.0.0.2:7001')).toEqual(['10.0.0.2', 7001])
   })
 })

@@ -39,7 +39,7 @@ describe('raft-kv cluster', () => {
     expect(await cluster.post(follower, '/kv/write', { key: 'fwd', value: 'via-follower' })).toEqual({ ok: true })
     expect(await cluster.post(follower, '/kv/read', { key: 'fwd' })).toEqual({ ok: true, value: 'via-follower' })
     // A request already forwarded once is not forwarded again.
-    const { postJson } = await import('../../../../targets/raft-kv/server/rpc.js')
+    const { postJson } = await import('../../../../targets/server-kit/rpc.js')
     const res = await postJson(cluster.node(follower).address, '/kv/read', { key: 'fwd' }, 2000, { headers: { 'x-raft-kv-forwarded': 'test' } })
     expect(res.body).toEqual({ ok: false, error: 'not-leader', leader })
   })

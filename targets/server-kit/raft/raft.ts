@@ -1,37 +1,40 @@
 /**
- * One Raft server (Ongaro & Ousterhout, extended version): roles and terms,
- * elections, log replication, commitment, applying to the key-value state
- * machine, snapshots, and linearizable reads through ReadIndex (thesis 6.4).
- * The pure rules live in election.ts, replication.ts and log.ts; this class
- * owns the state, the timers and the order of durable writes.
+ * One Raft server (Ongaro & Ousterhout, extended version), generic over the
+ * application's state machine: roles and terms, elections, log replication,
+ * commitment, applying committed commands in log order, snapshots, and
+ * linearizable reads through ReadIndex (thesis 6.4). The pure rules live in
+ * election.ts, replication.ts and log.ts; this class owns the state, the
+ * timers and the order of durable writes.
+ *
+ *   const node = new RaftNode(options, stateMachine, new RaftStorage(dir, { persistVote: true }), transport, logger)
+ *   await node.propose(command)                  // { ok: true, value: stateMachine.apply(command) } once committed
+ *   await node.read(() => stateMachine.get(key))  // evaluated once that is linearizable
  */
 import { performance } from 'node:perf_hooks'
-import type { BugName } from './bugs.js'
+import type { Logger } from '../logger.js'
 import { electionTimeout, grantVote, quorum } from './election.js'
 import { RaftLog } from './log.js'
-import type { Logger } from './logger.js'
 import type {
   AppendEntriesArgs,
   AppendEntriesReply,
-  Command,
   Entry,
   InstallSnapshotArgs,
   InstallSnapshotReply,
-  KvReply,
+  RaftReply,
+  RaftStatus,
   RequestVoteArgs,
   RequestVoteReply,
   Role,
   Snapshot,
-  Status,
+  StateMachine,
 } from './messages.js'
 import { checkAppend, commitIndexFor, nextIndexAfterReject } from './replication.js'
-import { KvStateMachine } from './state-machine.js'
-import type { Storage } from './storage.js'
+import type { RaftStorage } from './storage.js'
 
 /** How a node reaches its peers (HTTP in production, see peers.ts). */
-export interface PeerTransport {
+export interface PeerTransport<C> {
   requestVote(peer: string, args: RequestVoteArgs): Promise<RequestVoteReply>
-  appendEntries(peer: string, args: AppendEntriesArgs): Promise<AppendEntriesReply>
+  appendEntries(peer: string, args: AppendEntriesArgs<C>): Promise<AppendEntriesReply>
   installSnapshot(peer: string, args: InstallSnapshotArgs): Promise<InstallSnapshotReply>
 }
 
@@ -45,10 +48,17 @@ export interface RaftOptions {
   snapshotEvery: number
   /** Most entries in one AppendEntries. */
   maxBatch: number
-  /** A client request not committed by then is answered 'timeout'. */
+  /** A proposal not committed, or a read not confirmed, by then is answered 'timeout'. */
   requestTimeoutMs: number
-  bug: BugName | null
-  /** The wall clock (Date.now unless a test steps it); only bug lease-read looks at it. */
+  /**
+   * Unsafe, for a deliberate bug mode (raft-kv's lease-read): the leader answers
+   * reads locally while a wall-clock lease holds (the time a majority last
+   * acknowledged it + the minimum election timeout, no margin for drift), and
+   * judges its majority by that clock too. A clock stepped back or skewed lets
+   * a deposed leader serve stale reads.
+   */
+  leaseReads?: boolean
+  /** The wall clock (Date.now unless a test steps it); only lease reads look at it. */
   wallClock?: () => number
 }
 
@@ -62,40 +72,40 @@ interface PeerState {
   ackedRound: number
   /** `leaderClock()` at the last answer in our term (check-quorum). */
   lastAck: number
-  /** Date.now() at which the last acknowledged request was sent (lease-read bug only). */
+  /** Date.now() at which the last acknowledged request was sent (lease reads only). */
   ackedSentAtWall: number
 }
 
-interface Proposal {
+interface Proposal<R> {
   term: number
-  resolve(reply: KvReply): void
+  resolve(reply: RaftReply<R>): void
   timer: NodeJS.Timeout
 }
 
 interface ReadWaiter {
   term: number
-  key: unknown
+  /** Runs once the read is confirmed; its value is the answer. */
+  query: () => unknown
   /** Set once the leader has committed an entry of its term. */
   readIndex: number | null
   round: number
-  resolve(reply: KvReply): void
+  resolve(reply: RaftReply<unknown>): void
   timer: NodeJS.Timeout
 }
 
-export class RaftNode {
+export class RaftNode<C, R> {
   private currentTerm = 0
   private votedFor: string | null = null
   private role: Role = 'follower'
   private leaderId: string | null = null
-  private log = new RaftLog()
-  private snapshot: Snapshot = { lastIncludedIndex: 0, lastIncludedTerm: 0, state: { kv: [] } }
+  private log = new RaftLog<C>()
+  private snapshot: Snapshot
   private commitIndex = 0
   private lastApplied = 0
   /** The last index this node holds durably (the leader counts itself with it). */
   private durableIndex = 0
-  private readonly sm = new KvStateMachine()
   private readonly peers = new Map<string, PeerState>()
-  private readonly proposals = new Map<number, Proposal>()
+  private readonly proposals = new Map<number, Proposal<R>>()
   private reads: ReadWaiter[] = []
   private round = 0
   private votes = new Set<string>()
@@ -106,7 +116,7 @@ export class RaftNode {
   private stopped = false
   /**
    * The clock a leader judges its own authority by (check-quorum, lease). It is
-   * the monotonic clock, except under bug lease-read, where the leader trusts
+   * the monotonic clock, except with lease reads, where the leader trusts
    * the wall clock for all of it: a clock stepped back keeps a deposed leader
    * convinced that its majority answered a moment ago.
    */
@@ -115,12 +125,14 @@ export class RaftNode {
 
   constructor(
     private readonly options: RaftOptions,
-    private readonly storage: Storage,
-    private readonly transport: PeerTransport,
+    private readonly sm: StateMachine<C, R>,
+    private readonly storage: RaftStorage<C>,
+    private readonly transport: PeerTransport<C>,
     private readonly logger: Logger,
   ) {
     this.wallClock = options.wallClock ?? Date.now
-    this.leaderClock = options.bug === 'lease-read' ? this.wallClock : () => performance.now()
+    this.leaderClock = options.leaseReads ? this.wallClock : () => performance.now()
+    this.snapshot = { lastIncludedIndex: 0, lastIncludedTerm: 0, state: sm.snapshot() }
   }
 
   /** Restart recovery: term, vote, snapshot and log from disk. */
@@ -159,7 +171,7 @@ export class RaftNode {
     return this.leaderId
   }
 
-  status(): Status {
+  status(): RaftStatus {
     return {
       id: this.options.id,
       role: this.role,
@@ -170,7 +182,6 @@ export class RaftNode {
       lastLogIndex: this.log.lastIndex,
       snapshotIndex: this.log.snapshotIndex,
       logLength: this.log.length,
-      bug: this.options.bug,
     }
   }
 
@@ -264,7 +275,7 @@ export class RaftNode {
     }
     this.logger.info(`leader in term ${this.currentTerm}`)
     // A no-op of our own term lets us commit (and so serve reads) at once (thesis 6.4).
-    this.appendLocal({ op: 'noop' })
+    this.appendLocal(null)
     this.heartbeatTimer = setInterval(() => this.heartbeat(), this.options.heartbeatMs)
   }
 
@@ -274,8 +285,8 @@ export class RaftNode {
 
   // ---- replication, leader side (5.3) ----------------------------------------
 
-  private appendLocal(command: Command): number {
-    const entry: Entry = { index: this.log.lastIndex + 1, term: this.currentTerm, command }
+  private appendLocal(command: C | null): number {
+    const entry: Entry<C> = { index: this.log.lastIndex + 1, term: this.currentTerm, command }
     this.log.append([entry])
     this.storage.append([entry])
     // Group commit: every proposal of this turn of the event loop shares one fsync.
@@ -359,7 +370,7 @@ export class RaftNode {
     }
 
     const prevLogIndex = p.nextIndex - 1
-    const args: AppendEntriesArgs = {
+    const args: AppendEntriesArgs<C> = {
       term,
       leaderId: this.options.id,
       prevLogIndex,
@@ -396,7 +407,7 @@ export class RaftNode {
 
   // ---- replication, follower side ---------------------------------------------
 
-  handleAppendEntries(args: AppendEntriesArgs): AppendEntriesReply {
+  handleAppendEntries(args: AppendEntriesArgs<C>): AppendEntriesReply {
     const reject = (conflictTerm: number | null, conflictIndex: number): AppendEntriesReply => ({
       term: this.currentTerm,
       success: false,
@@ -461,17 +472,14 @@ export class RaftNode {
     while (this.lastApplied < this.commitIndex) {
       const entry = this.log.entry(this.lastApplied + 1)
       if (!entry) break
-      const result = this.sm.apply(entry.command)
+      const applied = entry.command === null ? undefined : { result: this.sm.apply(entry.command) }
       this.lastApplied = entry.index
       const proposal = this.proposals.get(entry.index)
       if (proposal) {
         // Another term's entry at our index means ours was overwritten. We answer
         // 'leadership-lost' (indefinite) rather than reason about it further.
-        let reply: KvReply
-        if (proposal.term !== entry.term) reply = { ok: false, error: 'leadership-lost', leader: this.leaderId }
-        else if (result.ok) reply = { ok: true, value: result.value }
-        else reply = { ok: false, error: result.error, leader: this.leaderId, message: result.message }
-        this.finish(proposal, reply)
+        const ours = proposal.term === entry.term && applied !== undefined
+        this.finish(proposal, ours ? { ok: true, value: applied.result } : { ok: false, error: 'leadership-lost', leader: this.leaderId })
         this.proposals.delete(entry.index)
       }
     }
@@ -490,10 +498,10 @@ export class RaftNode {
     this.logger.info(`snapshot at ${index} (term ${term}), ${this.log.length} entries kept`)
   }
 
-  // ---- client requests --------------------------------------------------------------
+  // ---- the application's requests ----------------------------------------------------
 
-  /** Appends a write/cas/txn and answers once it is committed and applied. */
-  propose(command: Command): Promise<KvReply> {
+  /** Appends `command` and answers with its result once it is committed and applied here. */
+  propose(command: C): Promise<RaftReply<R>> {
     if (this.role !== 'leader') return Promise.resolve({ ok: false, error: 'not-leader', leader: this.leaderId })
     const term = this.currentTerm
     const index = this.appendLocal(command)
@@ -506,32 +514,28 @@ export class RaftNode {
     })
   }
 
-  private finish(p: Proposal, reply: KvReply): void {
+  private finish(p: Proposal<R>, reply: RaftReply<R>): void {
     clearTimeout(p.timer)
     p.resolve(reply)
-  }
-
-  /** The local state, no questions asked (bug stale-read). */
-  localRead(key: unknown): KvReply {
-    return { ok: true, value: this.sm.read(key) }
   }
 
   /**
    * A linearizable read (thesis 6.4, ReadIndex): note the commit index once an
    * entry of our term is committed, confirm we are still leader with a heartbeat
-   * round acknowledged by a majority, wait until that index is applied, answer.
+   * round acknowledged by a majority, wait until that index is applied, then
+   * evaluate `query` (on the application's state machine) and answer its value.
    */
-  read(key: unknown): Promise<KvReply> {
+  read<T>(query: () => T): Promise<RaftReply<T>> {
     if (this.role !== 'leader') return Promise.resolve({ ok: false, error: 'not-leader', leader: this.leaderId })
     const caughtUp = this.log.termAt(this.commitIndex) === this.currentTerm && this.lastApplied === this.commitIndex
-    if (this.options.bug === 'lease-read' && caughtUp && this.wallClock() < this.leaseExpiry()) return Promise.resolve(this.localRead(key))
+    if (this.options.leaseReads && caughtUp && this.wallClock() < this.leaseExpiry()) return Promise.resolve({ ok: true, value: query() })
     return new Promise((resolve) => {
       const waiter: ReadWaiter = {
         term: this.currentTerm,
-        key,
+        query,
         readIndex: null,
         round: 0,
-        resolve,
+        resolve: resolve as (reply: RaftReply<unknown>) => void,
         timer: setTimeout(() => {
           this.reads = this.reads.filter((w) => w !== waiter)
           resolve({ ok: false, error: 'timeout', leader: this.leaderId })
@@ -543,7 +547,7 @@ export class RaftNode {
   }
 
   /**
-   * Bug lease-read: the leader trusts that no other leader exists until the
+   * Lease reads (unsafe): the leader trusts that no other leader exists until the
    * wall-clock time a majority acknowledged us + the minimum election timeout.
    * Wall clocks may step or drift; nothing here allows for that.
    */
@@ -570,7 +574,7 @@ export class RaftNode {
         w.round = this.round
       }
       if (acked(w.round) >= this.quorum && this.lastApplied >= w.readIndex) {
-        this.finishRead(w, { ok: true, value: this.sm.read(w.key) })
+        this.finishRead(w, { ok: true, value: w.query() })
         return false
       }
       return true
@@ -578,7 +582,7 @@ export class RaftNode {
     if (newRound) this.broadcast()
   }
 
-  private finishRead(w: ReadWaiter, reply: KvReply): void {
+  private finishRead(w: ReadWaiter, reply: RaftReply<unknown>): void {
     clearTimeout(w.timer)
     w.resolve(reply)
   }

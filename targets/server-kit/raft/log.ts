@@ -5,12 +5,12 @@
  */
 import type { Entry } from './messages.js'
 
-export class RaftLog {
-  private entries: Entry[]
+export class RaftLog<C = unknown> {
+  private entries: Entry<C>[]
   private baseIndex: number
   private baseTerm: number
 
-  constructor(snapshotIndex = 0, snapshotTerm = 0, entries: readonly Entry[] = []) {
+  constructor(snapshotIndex = 0, snapshotTerm = 0, entries: readonly Entry<C>[] = []) {
     this.baseIndex = snapshotIndex
     this.baseTerm = snapshotTerm
     this.entries = []
@@ -41,20 +41,20 @@ export class RaftLog {
     return this.entry(index)?.term
   }
 
-  entry(index: number): Entry | undefined {
+  entry(index: number): Entry<C> | undefined {
     if (index <= this.baseIndex) return undefined
     return this.entries[index - this.baseIndex - 1]
   }
 
   /** Entries from `from` (inclusive), at most `max` of them. `from` must be past the snapshot. */
-  slice(from: number, max = Infinity): Entry[] {
+  slice(from: number, max = Infinity): Entry<C>[] {
     if (from <= this.baseIndex) throw new RangeError(`entry ${from} is compacted (snapshot at ${this.baseIndex})`)
     const start = from - this.baseIndex - 1
     return this.entries.slice(start, max === Infinity ? undefined : start + max)
   }
 
   /** Appends entries that continue the log exactly (index = lastIndex + 1, ...). */
-  append(entries: readonly Entry[]): void {
+  append(entries: readonly Entry<C>[]): void {
     for (const e of entries) {
       if (e.index !== this.lastIndex + 1) throw new RangeError(`append of entry ${e.index} after ${this.lastIndex}`)
       if (e.term < this.lastTerm) throw new RangeError(`entry ${e.index} has term ${e.term} < last term ${this.lastTerm}`)

@@ -1,15 +1,16 @@
+/** The pure Raft rules of the library: the in-memory log, the follower's consistency check, back-off, commit and election rules. */
 import { describe, expect, it } from 'vitest'
-import { electionTimeout, grantVote, logIsUpToDate, quorum } from '../../../../targets/raft-kv/server/election.js'
-import { RaftLog } from '../../../../targets/raft-kv/server/log.js'
-import type { Entry } from '../../../../targets/raft-kv/server/messages.js'
-import { checkAppend, commitIndexFor, nextIndexAfterReject } from '../../../../targets/raft-kv/server/replication.js'
+import { electionTimeout, grantVote, logIsUpToDate, quorum } from '../../../../../targets/server-kit/raft/election.js'
+import { RaftLog } from '../../../../../targets/server-kit/raft/log.js'
+import type { Entry } from '../../../../../targets/server-kit/raft/messages.js'
+import { checkAppend, commitIndexFor, nextIndexAfterReject } from '../../../../../targets/server-kit/raft/replication.js'
 
 /** A log from a list of terms: terms[i] is the term of entry i + 1 + base. */
-function logOf(terms: number[], base = 0, baseTerm = 0): RaftLog {
+function logOf(terms: number[], base = 0, baseTerm = 0): RaftLog<null> {
   return new RaftLog(base, baseTerm, entries(base + 1, terms))
 }
-function entries(from: number, terms: number[]): Entry[] {
-  return terms.map((term, i) => ({ index: from + i, term, command: { op: 'noop' } }))
+function entries(from: number, terms: number[]): Entry<null>[] {
+  return terms.map((term, i) => ({ index: from + i, term, command: null }))
 }
 
 describe('RaftLog', () => {

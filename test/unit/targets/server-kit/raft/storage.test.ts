@@ -1,14 +1,17 @@
+/** The Raft library's durable state: term, vote, log and snapshot survive a restart; a torn last line is dropped. */
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Entry } from '../../../../targets/raft-kv/server/messages.js'
-import { replayLog, Storage } from '../../../../targets/raft-kv/server/storage.js'
+import type { Entry } from '../../../../../targets/server-kit/raft/messages.js'
+import { replayLog, RaftStorage } from '../../../../../targets/server-kit/raft/storage.js'
 
-const e = (index: number, term: number, value = index): Entry => ({ index, term, command: { op: 'write', key: 'k', value } })
+type Command = { value: number }
+class Storage extends RaftStorage<Command> {}
+const e = (index: number, term: number, value = index): Entry<Command> => ({ index, term, command: { value } })
 const dirs: string[] = []
 function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'raft-kv-storage-'))
+  const d = mkdtempSync(join(tmpdir(), 'raft-storage-'))
   dirs.push(d)
   return d
 }
@@ -16,7 +19,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
-describe('Storage', () => {
+describe('RaftStorage', () => {
   it('recovers term, vote and log written by an earlier process', () => {
     const dir = tempDir()
     const s = new Storage(dir, { persistVote: true })
@@ -61,13 +64,13 @@ describe('Storage', () => {
     expect(readFileSync(join(dir, 'log.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1)
   })
 
-  it('does not write votedFor under bug no-vote-persist', () => {
+  it('does not write votedFor when told not to persist it (bug no-vote-persist)', () => {
     const dir = tempDir()
     new Storage(dir, { persistVote: false }).saveMeta(7, 'n3')
     expect(new Storage(dir, { persistVote: false }).load()).toMatchObject({ term: 7, votedFor: null })
   })
 
-  it('leaves appended entries off the disk under bug no-fsync until the lazy flush', async () => {
+  it('leaves appended entries off the disk until the lazy flush (bug no-fsync)', async () => {
     const dir = tempDir()
     const s = new Storage(dir, { persistVote: true, lazyFlushMs: 100 })
     s.append([e(1, 1)])

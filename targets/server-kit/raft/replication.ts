@@ -6,14 +6,14 @@
 import type { RaftLog } from './log.js'
 import type { AppendEntriesArgs, AppendEntriesReply, Entry } from './messages.js'
 
-export type AppendDecision =
+export type AppendDecision<C> =
   | { ok: false; conflictTerm: number | null; conflictIndex: number }
   | {
       ok: true
       /** Remove the follower's entries from this index on before appending (a conflict), or null. */
       truncateFrom: number | null
       /** The entries the follower does not hold yet. */
-      toAppend: Entry[]
+      toAppend: Entry<C>[]
       /** The last index known to match the leader after this request. */
       matchIndex: number
     }
@@ -24,7 +24,7 @@ export type AppendDecision =
  * where does a conflicting suffix start? Entries already held with the same
  * term are kept: a late duplicate request must never truncate a longer log.
  */
-export function checkAppend(log: RaftLog, args: Pick<AppendEntriesArgs, 'prevLogIndex' | 'prevLogTerm' | 'entries'>): AppendDecision {
+export function checkAppend<C>(log: RaftLog<C>, args: Pick<AppendEntriesArgs<C>, 'prevLogIndex' | 'prevLogTerm' | 'entries'>): AppendDecision<C> {
   let { prevLogIndex, prevLogTerm } = args
   let entries = args.entries
   // Entries up to our snapshot are committed, hence identical to the leader's
@@ -59,7 +59,7 @@ export function checkAppend(log: RaftLog, args: Pick<AppendEntriesArgs, 'prevLog
  * per round trip. If we hold entries of the follower's conflicting term, retry
  * just after our last one; otherwise start at the first index of that term.
  */
-export function nextIndexAfterReject(log: RaftLog, prevLogIndex: number, reply: Pick<AppendEntriesReply, 'conflictTerm' | 'conflictIndex'>): number {
+export function nextIndexAfterReject(log: RaftLog<unknown>, prevLogIndex: number, reply: Pick<AppendEntriesReply, 'conflictTerm' | 'conflictIndex'>): number {
   let next = reply.conflictIndex
   if (reply.conflictTerm !== null) {
     const ours = log.lastIndexOfTerm(reply.conflictTerm)
@@ -75,7 +75,7 @@ export function nextIndexAfterReject(log: RaftLog, prevLogIndex: number, reply: 
  * term is committed only indirectly, by a current-term entry after it).
  * `matchIndexes` has one value per server, the leader's own durable index included.
  */
-export function commitIndexFor(log: RaftLog, matchIndexes: readonly number[], currentTerm: number, commitIndex: number): number {
+export function commitIndexFor(log: RaftLog<unknown>, matchIndexes: readonly number[], currentTerm: number, commitIndex: number): number {
   const sorted = [...matchIndexes].sort((a, b) => b - a)
   const majority = Math.floor(sorted.length / 2) // sorted[majority] is held by majority+1 servers
   const n = sorted[majority] ?? 0

@@ -1,14 +1,13 @@
 /**
- * JSON over HTTP/1.1 keep-alive: how a node calls its peers (Raft RPCs) and
- * forwards client requests to the leader. One pooled agent per process.
+ * JSON over HTTP/1.1 keep-alive between the servers of a cluster: Raft RPCs,
+ * chain messages, forwarded client requests. Each kind of traffic passes its
+ * own pooled agent, so one kind never queues behind another.
  */
 import { Agent, request } from 'node:http'
-import { splitAddress } from '../../server-kit/args.js'
+import { splitAddress } from './address.js'
 
-/** Raft RPCs: at most one append in flight per peer, plus votes and snapshots. */
+/** The pool of calls that name none (Raft RPCs: at most one append in flight per peer, plus votes and snapshots). */
 export const peerAgent = new Agent({ keepAlive: true, maxSockets: 4 })
-/** Forwarded client requests wait for commits; they get their own pool so they never delay RPCs. */
-export const proxyAgent = new Agent({ keepAlive: true })
 
 export class RpcError extends Error {
   constructor(
@@ -69,4 +68,3 @@ export function postJson(
   })
 }
 
-/** 'host:port' → [host, port]. */
