@@ -32,6 +32,8 @@ export interface ClusterOptions {
   envFor?: (id: string) => Record<string, string> | undefined
   /** Start only these nodes (all by default); the others can be started later. */
   only?: string[]
+  /** A command that runs the node process (e.g. ['prlimit', '--fsize=65536']): node and its arguments follow. */
+  launcher?: readonly string[]
 }
 
 export interface NodeProc {
@@ -97,7 +99,9 @@ export class ProcessCluster<S, R> {
     const n = this.node(id)
     if (n.proc && n.proc.exitCode === null && n.proc.signalCode === null) throw new Error(`${id} is running`)
     const peers = this.nodes.map((x) => `${x.id}=${x.address}`).join(',')
-    n.proc = spawn(process.execPath, [this.spec.server, '--id', id, '--peers', peers, '--listen', n.address, '--data', n.data, '--log', n.log, ...this.args], {
+    const argv = [process.execPath, this.spec.server, '--id', id, '--peers', peers, '--listen', n.address, '--data', n.data, '--log', n.log, ...this.args]
+    const [command, ...args] = [...(this.options.launcher ?? []), ...argv] as [string, ...string[]]
+    n.proc = spawn(command, args, {
       stdio: ['ignore', 'ignore', 'inherit'],
       env: { ...process.env, ...this.options.env, ...this.options.envFor?.(id) },
     })

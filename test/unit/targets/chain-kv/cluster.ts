@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path'
 import type { KvReply, Status } from '../../../../targets/chain-kv/server/messages.js'
-import { ProcessCluster, requireBuilt, sleep, type ServerSpec } from '../process-cluster.js'
+import { ProcessCluster, requireBuilt, sleep, type ClusterOptions, type ServerSpec } from '../process-cluster.js'
 
 export { sleep }
 export type { NodeProc } from '../process-cluster.js'
@@ -22,7 +22,7 @@ export function requireBuiltServer(): void {
 }
 
 export class TestCluster extends ProcessCluster<Status, KvReply> {
-  static async start(size: number, options: { bug?: string; args?: string[] } = {}): Promise<TestCluster> {
+  static async start(size: number, options: ClusterOptions = {}): Promise<TestCluster> {
     return ProcessCluster.launch(SPEC, size, options, (nodes, dir) => new TestCluster(nodes, dir, SPEC, options))
   }
 

@@ -2,7 +2,8 @@
  * The life of a bundled server process (targets/server-kit/serve.ts), on the
  * compiled raft-kv and chain-kv servers: the pid file appears once the port is
  * bound; a second copy on the same port exits 1 and leaves the pid file alone;
- * SIGTERM stops the server, removes its pid file and exits 0.
+ * SIGTERM stops the server, removes its pid file and exits 0; a bad command
+ * line exits 2 with the reason on stderr.
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -50,4 +51,14 @@ describe.each(['raft-kv', 'chain-kv'])('%s server process', (name) => {
       first.kill('SIGKILL')
     }
   }, 30_000)
+
+  it('refuses a bad command line with exit 2, saying why', async () => {
+    const server = resolve(`dist/targets/${name}/server/main.js`)
+    requireBuilt(server)
+    const child = spawn(process.execPath, [server, '--id', 'n1', '--listen', '127.0.0.1:1'], { stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    expect(await new Promise((r) => child.on('close', (code) => r(code)))).toBe(2)
+    expect(stderr).toBe(`${name}: option --peers is required\n`)
+  })
 })
