@@ -112,7 +112,7 @@ export class Master {
       await this.change(null, initialConfig(this.nodes))
       return
     }
-    await Promise.all(this.nodes.map((id) => this.probe(id, config)))
+    await this.probeAll(config)
     const next = nextConfig(config, {
       now: performance.now(),
       failMs: this.options.failMs,
@@ -121,6 +121,20 @@ export class Master {
       views: this.views,
     })
     if (next) await this.change(config, next)
+  }
+
+  /**
+   * Probes every node. A node whose stamp this master did not hold yet (this
+   * replica just became master, or the node restarted) got no lease from that
+   * probe; it is probed again at once, echoing the stamp of its reply, so it
+   * serves one round trip later instead of one period later.
+   */
+  private async probeAll(config: ChainConfig): Promise<void> {
+    const bootOf = (id: string): string | undefined => this.views.get(id)!.reply?.lease?.boot
+    const before = new Map(this.nodes.map((id) => [id, bootOf(id)]))
+    await Promise.all(this.nodes.map((id) => this.probe(id, config)))
+    const fresh = this.nodes.filter((id) => bootOf(id) !== undefined && bootOf(id) !== before.get(id))
+    await Promise.all(fresh.map((id) => this.probe(id, config)))
   }
 
   private async probe(id: string, config: ChainConfig): Promise<void> {

@@ -53,7 +53,7 @@ class Appender {
 /** Every append acknowledged so far is in the list the tail serves, in order, once. */
 async function expectNoLostAppend(tail: string): Promise<void> {
   const acked = [...appender.acked]
-  const reply = await cluster.post(tail, '/kv/read', { key: 'log' })
+  const reply = await cluster.postServed(tail, '/kv/read', { key: 'log' })
   expect(reply.ok).toBe(true)
   const list = (reply.ok ? reply.value : []) as number[]
   expect(new Set(list).size).toBe(list.length)
@@ -62,6 +62,13 @@ async function expectNoLostAppend(tail: string): Promise<void> {
 }
 
 const chainIs = (chain: string[]) => (s: Status) => JSON.stringify(s.chain) === JSON.stringify(chain)
+
+/** Waits until the appender has had more than `n` appends acknowledged in all. */
+async function ackedMoreThan(n: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (appender.acked.length <= n && Date.now() < deadline) await sleep(20)
+  expect(appender.acked.length).toBeGreaterThan(n)
+}
 
 describe('chain-kv cluster', () => {
   it('forms a chain of every node in order', async () => {
@@ -73,8 +80,8 @@ describe('chain-kv cluster', () => {
   })
 
   it('replicates writes to every node and reads them from the tail', async () => {
-    for (let k = 0; k < 5; k++) expect(await cluster.post('n1', '/kv/write', { key: ['w', k], value: k * 10 })).toEqual({ ok: true })
-    expect(await cluster.post('n5', '/kv/read', { key: ['w', 3] })).toEqual({ ok: true, value: 30 })
+    for (let k = 0; k < 5; k++) expect(await cluster.postServed('n1', '/kv/write', { key: ['w', k], value: k * 10 })).toEqual({ ok: true })
+    expect(await cluster.postServed('n5', '/kv/read', { key: ['w', 3] })).toEqual({ ok: true, value: 30 })
     const statuses = (await Promise.all(cluster.ids.map((id) => cluster.status(id)))) as Status[]
     expect(new Set(statuses.map((s) => s.seq)).size).toBe(1)
     expect(statuses.every((s) => s.ackedSeq === s.seq && s.sent === 0)).toBe(true)
@@ -84,21 +91,20 @@ describe('chain-kv cluster', () => {
   })
 
   it('compares and sets, and appends to lists', async () => {
-    expect(await cluster.post('n1', '/kv/cas', { key: 'c', from: 1, to: 2 })).toMatchObject({ ok: false, error: 'cas-mismatch' })
-    expect(await cluster.post('n1', '/kv/cas', { key: 'c', from: null, to: 1 })).toEqual({ ok: true })
-    expect(await cluster.post('n1', '/kv/cas', { key: 'c', from: 1, to: 2 })).toEqual({ ok: true })
-    expect(await cluster.post('n1', '/kv/cas', { key: 'c', from: 1, to: 3 })).toMatchObject({ ok: false, error: 'cas-mismatch' })
-    expect(await cluster.post('n5', '/kv/read', { key: 'c' })).toEqual({ ok: true, value: 2 })
-    expect(await cluster.post('n1', '/kv/append', { key: 'c', value: 9 })).toMatchObject({ ok: false, error: 'type-mismatch' })
+    expect(await cluster.postServed('n1', '/kv/cas', { key: 'c', from: 1, to: 2 })).toMatchObject({ ok: false, error: 'cas-mismatch' })
+    expect(await cluster.postServed('n1', '/kv/cas', { key: 'c', from: null, to: 1 })).toEqual({ ok: true })
+    expect(await cluster.postServed('n1', '/kv/cas', { key: 'c', from: 1, to: 2 })).toEqual({ ok: true })
+    expect(await cluster.postServed('n1', '/kv/cas', { key: 'c', from: 1, to: 3 })).toMatchObject({ ok: false, error: 'cas-mismatch' })
+    expect(await cluster.postServed('n5', '/kv/read', { key: 'c' })).toEqual({ ok: true, value: 2 })
+    expect(await cluster.postServed('n1', '/kv/append', { key: 'c', value: 9 })).toMatchObject({ ok: false, error: 'type-mismatch' })
   })
 
   it('loses no acknowledged write when the head is killed', async () => {
     appender = new Appender(cluster.nodes.map((n) => ({ name: n.id, address: n.address })))
-    await sleep(300)
+    await ackedMoreThan(0) // appends flow through the whole chain before the head dies
     await cluster.kill('n1')
     await cluster.waitForChain(['n2', 'n3', 'n4', 'n5'], chainIs(['n2', 'n3', 'n4', 'n5']))
-    await sleep(200)
-    expect(appender.acked.length).toBeGreaterThan(5)
+    await ackedMoreThan(5)
     await expectNoLostAppend('n5')
   })
 
@@ -106,22 +112,21 @@ describe('chain-kv cluster', () => {
     cluster.startNode('n1')
     const tail = await cluster.waitForChain(cluster.ids, chainIs(['n2', 'n3', 'n4', 'n5', 'n1']))
     expect(tail.id).toBe('n1')
-    await sleep(200)
     await expectNoLostAppend('n1')
-    expect(await cluster.post('n1', '/kv/read', { key: ['w', 3] })).toEqual({ ok: true, value: 30 })
+    expect(await cluster.postServed('n1', '/kv/read', { key: ['w', 3] })).toEqual({ ok: true, value: 30 })
   })
 
   it('loses no acknowledged write when a middle node is killed', async () => {
     await cluster.kill('n3')
     await cluster.waitForChain(['n2', 'n4', 'n5', 'n1'], chainIs(['n2', 'n4', 'n5', 'n1']))
-    await sleep(200)
+    await ackedMoreThan(appender.acked.length) // appends go on through the repaired chain
     await expectNoLostAppend('n1')
   })
 
   it('loses no acknowledged write when the tail is killed', async () => {
     await cluster.kill('n1')
     await cluster.waitForChain(['n2', 'n4', 'n5'], chainIs(['n2', 'n4', 'n5']))
-    await sleep(200)
+    await ackedMoreThan(appender.acked.length)
     await expectNoLostAppend('n5')
   })
 
@@ -136,11 +141,9 @@ describe('chain-kv cluster', () => {
     const live = cluster.ids.filter((id) => id !== leader)
     const tail = await cluster.waitForChain(live, (s) => s.chain.length === 4 && !s.chain.includes(leader) && s.master.leader !== leader)
     expect(tail.epoch).toBeGreaterThan(before)
-    await sleep(200)
     const acked = appender.acked.length
     await expectNoLostAppend(tail.id)
-    await sleep(300)
-    expect(appender.acked.length).toBeGreaterThan(acked) // writes go on
+    await ackedMoreThan(acked) // writes go on
     await appender.stop()
     await expectNoLostAppend(tail.id)
   })

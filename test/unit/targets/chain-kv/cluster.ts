@@ -31,6 +31,20 @@ export class TestCluster extends ProcessCluster<Status, KvReply> {
   }
 
   /**
+   * post(), asked again while the answer is `unavailable`: refused with no
+   * effect because the node holds no lease right now (a master just took
+   * over, or a configuration was just adopted), for up to `timeoutMs`.
+   */
+  async postServed(id: string, path: string, body: unknown, timeoutMs = 5000): Promise<KvReply> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const reply = await this.post(id, path, body)
+      if (reply.ok || reply.error !== 'unavailable' || Date.now() > deadline) return reply
+      await sleep(20)
+    }
+  }
+
+  /**
    * Waits until every node of `members` (the live ones) reports the same
    * configuration, its tail is synced, its head and tail hold a lease (they
    * serve now), and `check` holds for it; returns the tail's status.

@@ -60,16 +60,6 @@ describe('chain-kv lease (one node in process)', () => {
   })
 })
 
-/** Retries a request refused as `unavailable` (no lease yet), for up to 2 s. */
-async function retry(f: () => Promise<KvReply>): Promise<KvReply> {
-  const deadline = Date.now() + 2000
-  for (;;) {
-    const r = await f()
-    if (r.ok || r.error !== 'unavailable' || Date.now() > deadline) return r
-    await sleep(20)
-  }
-}
-
 describe('chain-kv removed tail and a stale heartbeat (3 nodes)', () => {
   let cluster: TestCluster
   beforeAll(async () => {
@@ -85,8 +75,8 @@ describe('chain-kv removed tail and a stale heartbeat (3 nodes)', () => {
     const oldConfig: ChainConfig = { epoch: tail.epoch, chain: tail.chain, joining: tail.joining }
     const leader = (await cluster.status('n1'))?.master.leader ?? 'n1'
     // Leases start one heartbeat after a configuration is first adopted.
-    expect(await retry(() => cluster.post('n1', '/kv/write', { key: 'k', value: 'old' }))).toEqual({ ok: true })
-    expect(await retry(() => cluster.post('n3', '/kv/read', { key: 'k' }))).toEqual({ ok: true, value: 'old' })
+    expect(await cluster.postServed('n1', '/kv/write', { key: 'k', value: 'old' })).toEqual({ ok: true })
+    expect(await cluster.postServed('n3', '/kv/read', { key: 'k' })).toEqual({ ok: true, value: 'old' })
     // A probe exactly as the master sends it in this epoch, with n3's freshest stamp: the one we deliver late.
     const probe = (await postJson(cluster.node('n3').address, '/chain/heartbeat', { epoch: oldConfig.epoch, config: oldConfig, master: leader, lease: null }, 2000)).body as HeartbeatReply
     const stale: HeartbeatArgs = { epoch: oldConfig.epoch, config: oldConfig, master: leader, lease: probe.lease ?? null }
@@ -95,7 +85,7 @@ describe('chain-kv removed tail and a stale heartbeat (3 nodes)', () => {
     cluster.pause('n3')
     try {
       await cluster.waitForChain(['n1', 'n2'], (s) => JSON.stringify(s.chain) === '["n1","n2"]')
-      expect(await retry(() => cluster.post('n1', '/kv/write', { key: 'k', value: 'new' }))).toEqual({ ok: true })
+      expect(await cluster.postServed('n1', '/kv/write', { key: 'k', value: 'new' })).toEqual({ ok: true })
     } finally {
       cluster.resume('n3')
     }

@@ -1,6 +1,7 @@
 /**
  * RaftKvClient against a real cluster: the register and txn operations, and
- * the outcome rules (no answer → info, never fail).
+ * the outcome rules (no answer → info, never fail; a read, which changes
+ * nothing, is never info).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Invocation } from '../../../../core/generator/types.js'
@@ -65,6 +66,20 @@ describe('RaftKvClient', () => {
     const done = await pending
     expect(done.type).toBe('info')
     expect(done.node).toBe(victim)
+    cluster.startNode(victim)
+    await cluster.waitForStatus(victim, (s) => s.leader !== null)
+  })
+
+  it('answers fail for a read whose node died mid-request: a read changes nothing', async () => {
+    const leader = await cluster.waitForLeader()
+    const victim = ['n1', 'n2', 'n3'].find((id) => id !== leader)!
+    const c = clientFor(victim)
+    expect(await c.invoke(inv('read', [5, null]), never)).toMatchObject({ type: 'ok' })
+    cluster.pause(victim)
+    const pending = c.invoke(inv('read', [5, null]), never)
+    await sleep(200)
+    await cluster.kill(victim)
+    expect(await pending).toMatchObject({ type: 'fail', node: victim, error: `connection to ${victim} refused` })
     cluster.startNode(victim)
     await cluster.waitForStatus(victim, (s) => s.leader !== null)
   })
