@@ -1,20 +1,12 @@
 /** Durable state of a chain node: recovery of config, snapshot and updates; a torn last line is dropped. */
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { Storage } from '../../../../targets/chain-kv/server/storage.js'
 import { KvStore } from '../../../../targets/chain-kv/server/store.js'
+import { tempDirs } from '../temp-dirs.js'
 
-const dirs: string[] = []
-const fresh = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'chain-kv-storage-'))
-  dirs.push(d)
-  return d
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
+const fresh = tempDirs('chain-kv-storage-')
 
 const w = (seq: number, value: unknown) => ({ seq, operation: { op: 'write' as const, key: 'k', value } })
 

@@ -1,19 +1,11 @@
 /** The durable files every bundled server keeps: append and read back, atomic replace, torn lines, failures named. */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AppendFile, parseJsonLines, readJsonFile, StorageError, writeAtomically } from '../../../../targets/server-kit/durable-file.js'
+import { tempDirs } from '../temp-dirs.js'
 
-const dirs: string[] = []
-const fresh = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'durable-file-'))
-  dirs.push(d)
-  return d
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
+const fresh = tempDirs('durable-file-')
 
 describe('durable files', () => {
   it('appends, syncs, replaces atomically and keeps appending after a replace', () => {

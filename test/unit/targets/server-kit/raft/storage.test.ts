@@ -1,23 +1,15 @@
 /** The Raft library's durable state: term, vote, log and snapshot survive a restart; a torn last line is dropped. */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { appendFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Entry } from '../../../../../targets/server-kit/raft/messages.js'
 import { replayLog, RaftStorage } from '../../../../../targets/server-kit/raft/storage.js'
+import { tempDirs } from '../../temp-dirs.js'
 
 type Command = { value: number }
 class Storage extends RaftStorage<Command> {}
 const e = (index: number, term: number, value = index): Entry<Command> => ({ index, term, command: { value } })
-const dirs: string[] = []
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'raft-storage-'))
-  dirs.push(d)
-  return d
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
+const tempDir = tempDirs('raft-storage-')
 
 describe('RaftStorage', () => {
   it('recovers term, vote and log written by an earlier process', () => {
