@@ -7,7 +7,7 @@
  * StorageError. By then the server's state in memory may be ahead of its disk,
  * so the server must not go on as if it were durable: the request that met the
  * failure is answered as an internal error (its effect unknown) and the
- * process stops (json-server.ts, start.ts).
+ * process stops (json-server.ts, serve.ts).
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
