@@ -1,0 +1,192 @@
+/**
+ * The bank checker: clients transfer money between accounts (each transfer a
+ * transaction) and read every balance in one snapshot; money is neither made
+ * nor destroyed, so every read must show every account and sum to the total.
+ * Each ok read is judged on its own:
+ *
+ * - `incomplete`: an account is missing, one no one opened appears, or a
+ *   balance is not a number (the read is not a snapshot of every account);
+ * - `wrong-total`: the balances sum to something else than the total (the read
+ *   saw part of a transfer, or money was lost or made);
+ * - `negative`: a balance below zero, unless negative balances are allowed.
+ *
+ * A snapshot that tears a transfer (sees the debit but not the credit, or the
+ * reverse) shows as a wrong total; the checker cannot tell a torn read from
+ * lost money, and says "wrong total" for both.
+ *
+ * Values: `transfer` {from, to, amount}; `read` → {account: balance, ...}
+ * (Jepsen EDN maps import as objects with string keys). The accounts and the
+ * total come from the options; when absent they are taken from the first ok
+ * read (as elle-cli does), and the result says so.
+ */
+import { pairOps, type Op } from '../core/op.js'
+import type { CheckResult, Checker } from './checker.js'
+
+export interface BankCheckerOptions {
+  /** Account ids; default: those of the first ok read. */
+  accounts?: readonly (string | number)[]
+  /** The money in the bank; default: the sum of the first ok read. */
+  total?: number
+  /** Balances below zero are legal (default false). */
+  negativeBalances?: boolean
+}
+
+/** The accounts and money the bank workload opens with, unless its options say otherwise. */
+export const BANK_DEFAULTS = { accounts: [0, 1, 2, 3, 4, 5, 6, 7], total: 100 } as const
+
+export type BankErrorKind = 'incomplete' | 'wrong-total' | 'negative'
+
+export interface BankRead {
+  /** History index of the read's completion. */
+  index: number
+  /** Nanoseconds: the read's invocation and completion. */
+  invokeTime: number
+  time: number
+  balances: Record<string, unknown>
+  /** Sum of the numeric balances. */
+  total: number
+  errors: BankErrorKind[]
+  /** For incomplete reads: what was wrong. */
+  missing?: string[]
+  unexpected?: string[]
+  notNumbers?: string[]
+  /** Accounts below zero. */
+  negative?: string[]
+}
+
+export interface BankResult extends CheckResult {
+  checker: 'bank'
+  reads: number
+  transfers: { ok: number; fail: number; info: number }
+  accounts: string[]
+  total: number
+  /** Where the accounts and total came from. */
+  from: 'options' | 'first read'
+  negativeBalances: boolean
+  errorCount: number
+  counts: Record<BankErrorKind, number>
+  /** First and worst read of each kind. */
+  examples: Partial<Record<BankErrorKind, { first: BankRead; worst: BankRead }>>
+  /** Lowest and highest total any read showed. */
+  totals: { min: number; max: number } | null
+}
+
+/** A read's value as {account: balance}: a JSON/EDN object, or a list of [account, balance] entries. */
+function balancesOf(value: unknown): Record<string, unknown> | undefined {
+  if (Array.isArray(value)) {
+    if (!value.every((e) => Array.isArray(e) && e.length === 2)) return undefined
+    return Object.fromEntries((value as [unknown, unknown][]).map(([k, v]) => [String(k), v]))
+  }
+  if (typeof value === 'object' && value !== null) return value as Record<string, unknown>
+  return undefined
+}
+
+/** Every ok read, judged against the accounts and total (pure). */
+export function bankReads(history: readonly Op[], accounts: readonly string[], total: number, negativeBalances: boolean): BankRead[] {
+  const known = new Set(accounts)
+  const out: BankRead[] = []
+  for (const { invoke, complete } of pairOps(history)) {
+    if (invoke.process === 'nemesis' || invoke.f !== 'read' || complete?.type !== 'ok') continue
+    const balances = balancesOf(complete.value) ?? {}
+    const read: BankRead = { index: complete.index, invokeTime: invoke.time, time: complete.time, balances, total: 0, errors: [] }
+    const keys = Object.keys(balances)
+    const missing = accounts.filter((a) => !(a in balances))
+    const unexpected = keys.filter((k) => !known.has(k))
+    const notNumbers = keys.filter((k) => typeof balances[k] !== 'number')
+    for (const k of keys) if (typeof balances[k] === 'number') read.total += balances[k] as number
+    if (missing.length || unexpected.length || notNumbers.length) {
+      read.errors.push('incomplete')
+      if (missing.length) read.missing = missing
+      if (unexpected.length) read.unexpected = unexpected
+      if (notNumbers.length) read.notNumbers = notNumbers
+    } else if (read.total !== total) {
+      read.errors.push('wrong-total')
+    }
+    const negative = keys.filter((k) => typeof balances[k] === 'number' && (balances[k] as number) < 0)
+    if (negative.length && !negativeBalances) {
+      read.errors.push('negative')
+      read.negative = negative
+    }
+    out.push(read)
+  }
+  return out
+}
+
+/** How bad an error is, to pick the worst example: the distance from the total, the money below zero, the accounts wrong. */
+function badness(read: BankRead, kind: BankErrorKind, total: number): number {
+  if (kind === 'wrong-total') return Math.abs(read.total - total)
+  if (kind === 'negative') return -(read.negative ?? []).reduce((s, k) => s + (read.balances[k] as number), 0)
+  return (read.missing?.length ?? 0) + (read.unexpected?.length ?? 0) + (read.notNumbers?.length ?? 0)
+}
+
+export function bankChecker(options: BankCheckerOptions = {}): Checker {
+  const negativeBalances = options.negativeBalances ?? false
+  return {
+    name: 'bank',
+    check(history): CheckResult {
+      const transfers = { ok: 0, fail: 0, info: 0 }
+      let firstRead: Record<string, unknown> | undefined
+      for (const { invoke, complete } of pairOps(history)) {
+        if (invoke.process === 'nemesis') continue
+        if (invoke.f === 'transfer') transfers[complete ? (complete.type as 'ok' | 'fail' | 'info') : 'info']++
+        else if (invoke.f === 'read' && complete?.type === 'ok' && firstRead === undefined) firstRead = balancesOf(complete.value)
+      }
+      const from = options.accounts !== undefined && options.total !== undefined ? 'options' : 'first read'
+      if (firstRead === undefined) {
+        return { valid: 'unknown', summary: 'no read completed, so nothing could be judged', checker: 'bank' }
+      }
+      const accounts = options.accounts ? options.accounts.map(String) : Object.keys(firstRead)
+      const total = options.total ?? Object.values(firstRead).reduce<number>((s, v) => s + (typeof v === 'number' ? v : 0), 0)
+      const reads = bankReads(history, accounts, total, negativeBalances)
+      const counts: Record<BankErrorKind, number> = { incomplete: 0, 'wrong-total': 0, negative: 0 }
+      const examples: BankResult['examples'] = {}
+      let errorCount = 0
+      for (const r of reads) {
+        if (r.errors.length) errorCount++
+        for (const kind of r.errors) {
+          counts[kind]++
+          const e = examples[kind]
+          if (!e) examples[kind] = { first: r, worst: r }
+          else if (badness(r, kind, total) > badness(e.worst, kind, total)) e.worst = r
+        }
+      }
+      const totals = reads.filter((r) => !r.errors.includes('incomplete')).map((r) => r.total)
+      const basis = `total ${total}, ${accounts.length} accounts${from === 'first read' ? ' (from the first read)' : ''}`
+      const bad: string[] = []
+      const at = (kind: BankErrorKind): string => {
+        const e = examples[kind]!
+        return e.first === e.worst ? `op ${e.first.index}` : `first op ${e.first.index}, worst op ${e.worst.index}`
+      }
+      if (counts['wrong-total']) {
+        const w = examples['wrong-total']!.worst
+        bad.push(`${counts['wrong-total']} read(s) with the wrong total (${at('wrong-total')}: ${w.total} instead of ${total})`)
+      }
+      if (counts.negative) {
+        const w = examples.negative!.worst
+        bad.push(`${counts.negative} read(s) with a negative balance (${at('negative')}: ${w.negative!.map((k) => `account ${k} at ${String(w.balances[k])}`).join(', ')})`)
+      }
+      if (counts.incomplete) {
+        const f = examples.incomplete!.first
+        const what = [f.missing && `missing ${f.missing.join(', ')}`, f.unexpected && `unknown account(s) ${f.unexpected.join(', ')}`, f.notNumbers && `non-numeric ${f.notNumbers.join(', ')}`].filter(Boolean).join('; ')
+        bad.push(`${counts.incomplete} read(s) not a snapshot of every account (${at('incomplete')}: ${what})`)
+      }
+      const tally = `${reads.length} reads, transfers ${transfers.ok} ok / ${transfers.fail} fail / ${transfers.info} info; ${basis}`
+      const result: BankResult = {
+        valid: bad.length ? false : true,
+        summary: bad.length ? `${bad.join('; ')} (${tally})` : `every read sums to ${total}${negativeBalances ? '' : ' with no negative balance'} (${tally})`,
+        checker: 'bank',
+        reads: reads.length,
+        transfers,
+        accounts,
+        total,
+        from,
+        negativeBalances,
+        errorCount,
+        counts,
+        examples,
+        totals: totals.length ? { min: totals.reduce((a, b) => Math.min(a, b)), max: totals.reduce((a, b) => Math.max(a, b)) } : null,
+      }
+      return result
+    },
+  }
+}
