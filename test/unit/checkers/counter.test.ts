@@ -1,0 +1,116 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { counterChecker, counterReads, type CounterResult } from '../../../checkers/counter.js'
+import type { Op } from '../../../core/op.js'
+import { HistoryBuilder, context, jepsenFixture } from './history-builder.js'
+import { interleave, type Call } from './interleave.js'
+
+const check = async (history: Op[]): Promise<CounterResult> => (await counterChecker().check(history, context)) as CounterResult
+
+describe('counter checker: Jepsen histories', () => {
+  // elle-cli calls these valid: Jepsen's counter checker finds no read out of
+  // bounds because the files hold no read at all (287 acknowledged adds). With
+  // nothing read nothing was judged, so dstest says unknown, as its stats checker does.
+  it.each(['counter.edn', 'counter.json'])('%s holds 287 adds and no read: unknown, not a vacuous pass', async (file) => {
+    const r = await check(jepsenFixture(file))
+    expect(r.valid).toBe('unknown')
+    expect(r.reads).toBe(0)
+    expect(r.adds).toEqual({ ok: 287, fail: 0, info: 0 })
+    expect(r.summary).toBe('no read completed, so nothing could be judged (0 reads, adds 287 ok / 0 fail / 0 info)')
+  })
+
+  it('counter.edn with a final read of the 287 acknowledged adds appended is valid, and one of 286 is not', async () => {
+    const h = jepsenFixture('counter.edn')
+    const withRead = (value: number): Op[] => [
+      ...h,
+      { index: h.length, time: h.at(-1)!.time + 1, type: 'invoke', process: 0, f: 'read', value: null },
+      { index: h.length + 1, time: h.at(-1)!.time + 2, type: 'ok', process: 0, f: 'read', value },
+    ]
+    expect((await check(withRead(287))).valid).toBe(true)
+    expect((await check(withRead(286))).valid).toBe(false)
+  })
+})
+
+describe('counter checker: one history per finding', () => {
+  it('valid: a read concurrent with an add may or may not count it', async () => {
+    const h = new HistoryBuilder().call(0, 'add', 1).invoke(0, 'add', 1).call(1, 'read', null, 1).call(2, 'read', null, 2).ok(0, 'add', 1)
+    const r = await check(h.ops)
+    expect(r.valid).toBe(true)
+    expect(r.final).toMatchObject({ value: 2, lower: 1, upper: 2 })
+  })
+
+  it('too low: a read below the increments acknowledged before it began', async () => {
+    const h = new HistoryBuilder().call(0, 'add', 1).call(0, 'add', 1).call(1, 'read', null, 1)
+    const r = await check(h.ops)
+    expect(r.valid).toBe(false)
+    expect(r.errors).toEqual([expect.objectContaining({ index: 5, value: 1, lower: 2, upper: 2 })])
+    expect(r.summary).toMatch(/^1 read\(s\) out of bounds: first at op 5, 1 is below 2, the least that must have been counted/)
+  })
+
+  it('too high: a read above every increment attempted by the time it ended; a failed add counts for nothing', async () => {
+    const h = new HistoryBuilder().call(0, 'add', 1).call(0, 'add', 1, 1, 'fail').call(1, 'read', null, 2)
+    const r = await check(h.ops)
+    expect(r.valid).toBe(false)
+    expect(r.errors[0]).toMatchObject({ value: 2, lower: 1, upper: 1 })
+    expect(r.summary).toMatch(/2 is above 1, the most that could have been counted/)
+  })
+
+  it('an add that timed out may take effect at any later time', async () => {
+    const h = new HistoryBuilder().call(0, 'add', 1, 1, 'info').call(1, 'read', null, 0).call(1, 'read', null, 1).call(1, 'read', null, 0)
+    expect((await check(h.ops)).valid).toBe(true)
+  })
+
+  it('decrements widen the range downwards until acknowledged', async () => {
+    const h = new HistoryBuilder().call(0, 'add', 5).invoke(2, 'add', -2).call(1, 'read', null, 3).ok(2, 'add', -2).call(1, 'read', null, 5)
+    const r = await check(h.ops)
+    expect(r.valid).toBe(false)
+    expect(r.errors[0]).toMatchObject({ value: 5, lower: 3, upper: 3 })
+  })
+
+  it('unknown with no read, or a value that is not a number', async () => {
+    expect((await check(new HistoryBuilder().call(0, 'add', 1).ops)).valid).toBe('unknown')
+    const bad = await check(new HistoryBuilder().call(0, 'add', 'x').call(1, 'read', null, 1).ops)
+    expect(bad).toMatchObject({ valid: 'unknown', summary: 'cannot check: add at index 0 has value "x", expected a number' })
+  })
+})
+
+/** The definition, read by read: adds of ±1, so a value is legal when some choice of the uncertain adds reaches it. */
+function bruteForce(history: readonly Op[]): boolean[] {
+  const completion = (i: number): Op | undefined => history.slice(i + 1).find((o) => o.process === history[i]!.process)
+  const verdicts: boolean[] = []
+  for (const inv of history) {
+    if (inv.type !== 'invoke' || inv.f !== 'read') continue
+    const done = completion(inv.index)
+    if (done?.type !== 'ok') continue
+    let definite = 0
+    const uncertain: number[] = []
+    for (const a of history) {
+      if (a.type !== 'invoke' || a.f !== 'add' || a.index > done.index) continue
+      const end = completion(a.index)
+      if (end?.type === 'fail') continue
+      if (end?.type === 'ok' && end.index < inv.index) definite += a.value as number
+      else uncertain.push(a.value as number)
+    }
+    let reachable = new Set([definite])
+    for (const n of uncertain) reachable = new Set([...reachable, ...[...reachable].map((s) => s + n)])
+    verdicts.push([done.index, reachable.has(done.value as number)])
+  }
+  // In the order the reads completed, as the checker lists them.
+  return verdicts.sort((a, b) => a[0] - b[0]).map(([, v]) => v)
+}
+
+describe('counter checker: agrees with the definition on random histories', () => {
+  const call = fc.oneof(
+    fc.record({ f: fc.constant('add'), value: fc.constantFrom(1, 1, -1), type: fc.constantFrom('ok', 'ok', 'fail', 'info') }),
+    fc.record({ f: fc.constant('read'), value: fc.constant(null), result: fc.integer({ min: -2, max: 4 }), type: fc.constantFrom('ok', 'ok', 'info') }),
+  ) as fc.Arbitrary<Call>
+  it('each read is in bounds exactly when some set of the uncertain adds gives its value (3,000 histories)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(call, { maxLength: 5 }), { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 40 }), (procs, picks) => {
+        const history = interleave(procs, picks)
+        expect(counterReads(history).map((r) => r.valid)).toEqual(bruteForce(history))
+      }),
+      { numRuns: 3000, seed: 14 },
+    )
+  })
+})
