@@ -1,0 +1,138 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { expandDrains, queueChecker, type QueueCheckerOptions, type QueueResult } from '../../../checkers/queue.js'
+import type { Op } from '../../../core/op.js'
+import { HistoryBuilder, context } from './history-builder.js'
+import { interleave, type Call } from './interleave.js'
+
+const check = async (history: Op[], options: QueueCheckerOptions = {}): Promise<QueueResult> => (await queueChecker(options).check(history, context)) as QueueResult
+
+/** enqueue 1, 2, 3 (acknowledged) on process 0. */
+const filled = (): HistoryBuilder => new HistoryBuilder().call(0, 'enqueue', 1).call(0, 'enqueue', 2).call(0, 'enqueue', 3)
+
+describe('queue checker: one history per finding', () => {
+  it('valid: every acknowledged value dequeued once, then the queue found empty', async () => {
+    const h = filled().call(1, 'dequeue', null, 1).call(1, 'dequeue', null, 2).call(1, 'dequeue', null, 3).call(1, 'dequeue', null, null)
+    const r = await check(h.ops, { fifo: true })
+    expect(r.valid).toBe(true)
+    expect(r.summary).toBe('every acknowledged value dequeued exactly once (3/3 enqueues acknowledged, 3 dequeued, 0 recovered)')
+    expect(r.fifo?.valid).toBe(true)
+  })
+
+  it('lost: acknowledged, never dequeued, and the queue was later empty', async () => {
+    const h = filled().call(1, 'dequeue', null, 1).call(1, 'dequeue', null, 3).call(1, 'dequeue', null, null)
+    const r = await check(h.ops)
+    expect(r.valid).toBe(false)
+    expect(r.counts).toEqual({ lost: 1, unexpected: 0, duplicated: 0, recovered: 0, unconfirmed: 0 })
+    expect(r.examples.lost).toEqual([2])
+    expect(r.summary).toMatch(/^1 acknowledged value\(s\) never dequeued though the queue was later empty \(e\.g\. 2\)/)
+  })
+
+  it('not lost but unknown when a dequeue that timed out may have taken it, or the queue was never seen empty', async () => {
+    const taken = filled().call(1, 'dequeue', null, 1).call(2, 'dequeue', null, null, 'info').call(1, 'dequeue', null, 3).call(1, 'dequeue', null, null)
+    const r = await check(taken.ops)
+    expect(r.valid).toBe('unknown')
+    expect(r.summary).toMatch(/but 1 dequeue\(s\) timed out and may have taken them/)
+    const undrained = filled().call(1, 'dequeue', null, 1)
+    const u = await check(undrained.ops)
+    expect(u.valid).toBe('unknown')
+    expect(u.counts.unconfirmed).toBe(2)
+  })
+
+  it('unexpected: dequeued but never enqueued, or its enqueue failed', async () => {
+    const h = new HistoryBuilder().call(0, 'enqueue', 1, 1, 'fail').call(1, 'dequeue', null, 1).call(1, 'dequeue', null, 9).call(1, 'dequeue', null, null)
+    const r = await check(h.ops)
+    expect(r.valid).toBe(false)
+    expect(r.counts.unexpected).toBe(2)
+    expect(r.examples.unexpected).toEqual([1, 9])
+  })
+
+  it('duplicated: one value dequeued twice', async () => {
+    const h = filled().call(1, 'dequeue', null, 1).call(2, 'dequeue', null, 1).call(1, 'drain', null, [2, 3])
+    const r = await check(h.ops)
+    expect(r.valid).toBe(false)
+    expect(r.counts).toMatchObject({ duplicated: 1, lost: 0, unexpected: 0 })
+  })
+
+  it('recovered: an enqueue that timed out, dequeued after all', async () => {
+    const h = new HistoryBuilder().call(0, 'enqueue', 1, 1, 'info').call(1, 'drain', null, [1])
+    const r = await check(h.ops)
+    expect(r.valid).toBe(true)
+    expect(r.counts.recovered).toBe(1)
+  })
+
+  it('FIFO, when asked: values out of order are caught by the queue model, not by the totals', async () => {
+    const h = filled().call(1, 'dequeue', null, 2).call(1, 'dequeue', null, 1).call(1, 'drain', null, [3])
+    expect((await check(h.ops)).valid).toBe(true)
+    const r = await check(h.ops, { fifo: true })
+    expect(r.valid).toBe(false)
+    expect(r.summary).toMatch(/^not FIFO: not linearizable/)
+    expect(r.fifo?.explanation).toMatch(/dequeue/)
+  })
+
+  it('FIFO through a drain: the drained values are in order, and the queue is empty after them', async () => {
+    const inOrder = filled().call(1, 'dequeue', null, 1).call(1, 'drain', null, [2, 3])
+    expect((await check(inOrder.ops, { fifo: true })).valid).toBe(true)
+    const swapped = filled().call(1, 'dequeue', null, 1).call(1, 'drain', null, [3, 2])
+    expect((await check(swapped.ops, { fifo: true })).valid).toBe(false)
+    const expanded = expandDrains(inOrder.ops) as Op[]
+    expect(expanded.slice(-6).map((o) => [o.type, o.f, o.value])).toEqual([
+      ['invoke', 'dequeue', null], ['ok', 'dequeue', 2],
+      ['invoke', 'dequeue', null], ['ok', 'dequeue', 3],
+      ['invoke', 'dequeue', null], ['ok', 'dequeue', null],
+    ])
+  })
+
+  it('FIFO is undecided when a drain overlaps another completed op', async () => {
+    const h = new HistoryBuilder().invoke(1, 'drain').call(0, 'enqueue', 1).ok(1, 'drain', [])
+    const r = await check(h.ops, { fifo: true })
+    expect(r.fifo).toMatchObject({ valid: 'unknown', summary: 'cannot check FIFO order: drain at index 0 overlaps op 1, so its dequeues cannot be placed in order' })
+  })
+
+  it('unknown when nothing was enqueued or a drain returned something else than a list', async () => {
+    expect((await check(new HistoryBuilder().call(1, 'dequeue', null, null).ops)).valid).toBe('unknown')
+    expect((await check(new HistoryBuilder().call(0, 'enqueue', 1).call(1, 'drain', null, 5).ops)).summary).toMatch(/drain at index 3 returned 5, expected a list/)
+  })
+})
+
+/** Counts by the definitions, value by value (no fifo, no uncertainty rule). */
+function bruteForce(history: readonly Op[]): Record<string, number> {
+  const completion = (i: number): Op | undefined => history.slice(i + 1).find((o) => o.process === history[i]!.process)
+  const calls = history.filter((o) => o.type === 'invoke').map((inv) => ({ inv, done: completion(inv.index) }))
+  const outs = calls.filter((c) => c.inv.f === 'dequeue' && c.done?.type === 'ok' && c.done.value !== null).map((c) => c.done!.value)
+  const emptyAt = calls.filter((c) => c.inv.f === 'dequeue' && c.done?.type === 'ok' && c.done.value === null).map((c) => c.inv.index)
+  const enq = calls.filter((c) => c.inv.f === 'enqueue')
+  const counts = { lost: 0, unexpected: 0, duplicated: 0, recovered: 0, unconfirmed: 0 }
+  for (const e of enq) {
+    const n = outs.filter((v) => v === e.inv.value).length
+    const type = e.done?.type ?? 'pending'
+    if (n > 0 && type !== 'ok' && type !== 'fail') counts.recovered++
+    if (n > 0 || type !== 'ok') continue
+    if (emptyAt.some((i) => i > e.done!.index)) counts.lost++
+    else counts.unconfirmed++
+  }
+  for (const v of new Set(outs)) {
+    const e = enq.find((c) => c.inv.value === v)
+    if (!e || e.done?.type === 'fail') counts.unexpected++
+    if (outs.filter((x) => x === v).length > 1) counts.duplicated++
+  }
+  return counts
+}
+
+describe('queue checker: agrees with the definitions on random histories', () => {
+  it('lost, unexpected, duplicated, recovered and unconfirmed counts (2,000 histories)', async () => {
+    const call = fc.oneof(
+      fc.record({ f: fc.constant('enqueue'), value: fc.integer({ min: 0, max: 5 }), type: fc.constantFrom('ok', 'ok', 'fail', 'info') }),
+      fc.record({ f: fc.constant('dequeue'), value: fc.constant(null), result: fc.option(fc.integer({ min: 0, max: 6 })), type: fc.constantFrom('ok', 'ok', 'ok', 'fail') }),
+    ) as fc.Arbitrary<Call>
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(call, { maxLength: 5 }), { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 40 }), async (procs, picks) => {
+        const used = new Set<unknown>()
+        const unique = procs.map((calls) => calls.filter((c) => c.f !== 'enqueue' || (!used.has(c.value) && used.add(c.value))))
+        const history = interleave(unique, picks)
+        expect((await check(history)).counts).toEqual(bruteForce(history))
+      }),
+      { numRuns: 2000, seed: 14 },
+    )
+  })
+})
