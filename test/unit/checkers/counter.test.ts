@@ -77,7 +77,7 @@ describe('counter checker: one history per finding', () => {
 /** The definition, read by read: adds of ±1, so a value is legal when some choice of the uncertain adds reaches it. */
 function bruteForce(history: readonly Op[]): boolean[] {
   const completion = (i: number): Op | undefined => history.slice(i + 1).find((o) => o.process === history[i]!.process)
-  const verdicts: boolean[] = []
+  const verdicts: [number, boolean][] = []
   for (const inv of history) {
     if (inv.type !== 'invoke' || inv.f !== 'read') continue
     const done = completion(inv.index)
