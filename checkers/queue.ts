@@ -157,6 +157,8 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
         } else if (fifo.valid === 'unknown' && result.valid === true) {
           result.valid = 'unknown'
           result.summary = `FIFO order undecided: ${fifo.summary}; ${result.summary}`
+        } else if (fifo.valid === true && result.valid === true) {
+          result.summary = result.summary.replace('exactly once', 'exactly once, in FIFO order')
         }
       }
       return result

@@ -21,6 +21,8 @@ export interface CheckRequest {
   timeLimitSeconds?: number | undefined
   /** Values are [key, v]: check each key on its own. */
   independent?: boolean | undefined
+  /** Checker options (`--option name=value`). */
+  options?: Readonly<Record<string, unknown>> | undefined
 }
 
 export interface CheckOutcome {
@@ -84,6 +86,7 @@ async function chooseCheckers(req: CheckRequest, spec: Record<string, unknown>, 
       consistency: req.consistency,
       timeLimitSeconds: req.timeLimitSeconds,
       independent: req.independent,
+      options: req.options,
       // Jepsen and Knossos histories write a read that returned nothing usable as nil.
       nilReadIsUnknown: format === 'edn' || format === 'json',
     }

@@ -15,6 +15,12 @@ import { memoryTarget } from '../targets/memory/index.js'
 import { raftKvTarget } from '../targets/raft-kv/index.js'
 import { chainKvTarget } from '../targets/chain-kv/index.js'
 import { registerWorkload } from '../workloads/register.js'
+import { setWorkload } from '../workloads/set.js'
+import { bankWorkload } from '../workloads/bank.js'
+import { counterWorkload } from '../workloads/counter.js'
+import { uniqueIdsWorkload } from '../workloads/unique-ids.js'
+import { queueWorkload } from '../workloads/queue.js'
+import { longForkWorkload } from '../workloads/long-fork.js'
 
 export interface Described {
   name: string
@@ -29,6 +35,12 @@ const targets: Record<string, Target> = {
 
 const workloads: Record<string, Workload> = {
   register: registerWorkload,
+  set: setWorkload,
+  bank: bankWorkload,
+  counter: counterWorkload,
+  'unique-ids': uniqueIdsWorkload,
+  queue: queueWorkload,
+  'long-fork': longForkWorkload,
 }
 
 export function listTargets(): Target[] {

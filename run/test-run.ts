@@ -110,7 +110,7 @@ export async function runTest(prepared: PreparedRun, seed: number, deps: RunDeps
     checkAborted(signal)
     reporter.phase('setup')
     targetStarted = true
-    await target.setup(cluster, { bug: spec.bug, options: spec.targetOptions })
+    await target.setup(cluster, { bug: spec.bug, options: spec.targetOptions, workload: { name: workload.name, options: spec.workloadOptions } })
     checkAborted(signal)
     // One context for the schedule and the nemesis: what a fault draws when it
     // is applied comes from the schedule's own stream, not the clients'.

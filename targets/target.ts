@@ -28,6 +28,8 @@ export interface TargetOptions {
   bug?: string
   /** Free-form options from the spec. */
   options: Readonly<Record<string, unknown>>
+  /** The workload the run drives and its options (as Jepsen's client setup sees the test), e.g. a bank's accounts. */
+  workload?: { name: string; options: Readonly<Record<string, unknown>> }
 }
 
 export interface ClientContext {

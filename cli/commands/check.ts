@@ -10,6 +10,7 @@ import { checkPath } from '../../run/check-run.js'
 import { listCheckers } from '../../run/checker-registry.js'
 import { verdictWord } from '../../run/reporter.js'
 import { yargsOptions, type Flag } from '../flag-docs.js'
+import { UsageError } from '../../core/errors.js'
 
 export const checkFlags: readonly Flag[] = [
   {
@@ -27,6 +28,7 @@ export const checkFlags: readonly Flag[] = [
   { name: 'time-limit', type: 'number', describe: 'seconds before a checker gives up and says unknown', defaultText: 'none' },
   { name: 'store', type: 'string', arg: 'DIR', describe: 'where the results of a bare history file go', defaultText: 'store', defaultIsValue: true },
   { name: 'json', type: 'boolean', describe: 'print the results as JSON' },
+  { name: 'option', type: 'string', arg: 'NAME=VALUE', describe: "a checker's option, repeatable (`dstest list checkers` names them), e.g. negativeBalances=true, groupSize=3, fifo=true" },
 ]
 
 interface CheckArgs {
@@ -39,6 +41,26 @@ interface CheckArgs {
   'time-limit'?: number
   json?: boolean
   independent?: boolean
+  /** One string, or several when the flag is repeated. */
+  option?: string | string[]
+}
+
+/** `name=value` pairs; a value is read as JSON when it parses (true, 3), else as a string. */
+function parseOptions(pairs: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const pair of pairs) {
+    const at = pair.indexOf('=')
+    if (at <= 0) throw new UsageError(`--option ${pair}: expected name=value`, 'e.g. --option negativeBalances=true')
+    const text = pair.slice(at + 1)
+    let value: unknown = text
+    try {
+      value = JSON.parse(text)
+    } catch {
+      // a plain string
+    }
+    out[pair.slice(0, at)] = value
+  }
+  return out
 }
 
 export function checkCommand(setExit: (code: number) => void): CommandModule<object, CheckArgs> {
@@ -59,6 +81,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
         store: argv.store ?? 'store',
         timeLimitSeconds: argv['time-limit'],
         independent: argv.independent,
+        options: parseOptions(argv.option === undefined ? [] : ([] as string[]).concat(argv.option)),
       })
       if (argv.json) process.stdout.write(JSON.stringify(outcome.results, null, 2) + '\n')
       else {

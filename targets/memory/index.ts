@@ -1,66 +1,79 @@
 /**
- * `--target memory`: an in-process linearizable register/KV (and a deliberately
- * broken variant) for a ten-second demo and for testing the runner, generators,
- * store and CLI end to end without Docker.
+ * `--target memory`: in-process systems for every bundled workload (a
+ * linearizable register/KV, a set, a bank, a counter, an id generator, a FIFO
+ * queue, a transactional store), each correct by default and with deliberate
+ * bugs that its workload's checker must catch. For ten-second demos and for
+ * testing the runner, generators, checkers, store and CLI without Docker.
  */
-import type { Client } from '../../core/client.js'
-import { DstestError } from '../../core/errors.js'
-import type { Completion } from '../../core/op.js'
-import type { Invocation } from '../../core/generator/types.js'
+import { DstestError, UsageError } from '../../core/errors.js'
 import { defineTarget } from '../target.js'
-import { MemoryKvStore } from './kv-store.js'
+import { bankSystem } from './bank.js'
+import { counterSystem } from './counter.js'
+import { longForkSystem } from './long-fork.js'
+import { queueSystem } from './queue.js'
+import { registerSystem } from './register.js'
+import { setSystem } from './set.js'
+import type { MemorySystem, SystemOptions } from './system.js'
+import { uniqueIdsSystem } from './unique-ids.js'
 
-export const memoryBugs = {
-  'stale-read': 'clients on even-numbered nodes read a replica that lags writes by 20 ms (not linearizable)',
-} as const
+const systems: Record<string, (options: SystemOptions) => MemorySystem> = {
+  register: registerSystem,
+  set: setSystem,
+  bank: bankSystem,
+  counter: counterSystem,
+  'unique-ids': uniqueIdsSystem,
+  queue: queueSystem,
+  'long-fork': longForkSystem,
+}
 
-class MemoryKvClient implements Client {
-  constructor(
-    private readonly store: MemoryKvStore,
-    private readonly node: string,
-    private readonly fromReplica: boolean,
-  ) {}
+/** Each bug, the workload it breaks, and what it does. */
+const bugs = {
+  'stale-read': ['register', 'clients on even-numbered nodes read a replica that lags writes by 20 ms (not linearizable)'],
+  'lost-add': ['set', 'every 37th add is acknowledged, then dropped'],
+  'torn-transfer': ['bank', 'a transfer is two writes 3 ms apart: a read between them sees the money missing'],
+  'lost-increment': ['counter', 'an add reads the counter and writes it back 2 ms later: overlapping adds count once'],
+  'duplicate-id': ['unique-ids', 'the id counter is bumped 2 ms after it is read: overlapping requests get the same id'],
+  'lost-enqueue': ['queue', 'every 29th enqueue is acknowledged, then dropped'],
+  'duplicate-dequeue': ['queue', 'every 31st dequeue returns the head without removing it'],
+  'unordered-dequeue': ['queue', 'every 7th dequeue takes the second value, not the head (caught with workload option fifo)'],
+  'long-fork': ['long-fork', 'odd and even nodes each see their own writes at once and the others\' 50 ms later (parallel snapshot isolation)'],
+} as const satisfies Record<string, readonly [string, string]>
 
-  async invoke(op: Invocation): Promise<Completion> {
-    // Answer on a later turn of the event loop, as a network client would, so
-    // operations of different threads really overlap.
-    await new Promise<void>((r) => setImmediate(r))
-    const [key, arg] = asKeyed(op.value, op.f)
-    const k = String(key)
-    switch (op.f) {
-      case 'read':
-        return { type: 'ok', value: [key, this.store.read(k, this.fromReplica)], node: this.node }
-      case 'write':
-        this.store.write(k, arg)
-        return { type: 'ok', value: op.value, node: this.node }
-      case 'cas': {
-        const [from, to] = arg as [unknown, unknown]
-        return this.store.cas(k, from, to)
-          ? { type: 'ok', value: op.value, node: this.node }
-          : { type: 'fail', value: op.value, node: this.node, error: 'cas-mismatch' }
-      }
-      default:
-        return { type: 'fail', value: op.value, node: this.node, error: `memory target has no operation '${op.f}'` }
-    }
+export const memoryBugs: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(bugs).map(([name, [workload, what]]) => [name, `${workload} workload: ${what}`]))
+
+/** The workload a bug mode breaks. */
+export function bugWorkload(bug: string): string | undefined {
+  return (bugs as Record<string, readonly [string, string]>)[bug]?.[0]
+}
+
+/** Per run (a library user may run several tests in one process): its bug and its systems, built when first used. */
+interface Run {
+  bug: string | undefined
+  workloadOptions: Readonly<Record<string, unknown>>
+  systems: Map<string, MemorySystem>
+}
+const runs = new Map<string, Run>()
+
+function closeRun(runId: string): void {
+  for (const s of runs.get(runId)?.systems.values() ?? []) s.close()
+  runs.delete(runId)
+}
+
+/** A bug names the workload it breaks: with another workload it would do nothing, and a run would pass for nothing. */
+function checkBugFits(bug: string | undefined, workload: string): void {
+  if (bug === undefined) return
+  const fits = bugWorkload(bug)
+  if (fits !== workload) {
+    throw new UsageError(`bug '${bug}' of target memory breaks the ${fits} workload, not ${workload}`, `run it with --workload ${fits}`)
   }
 }
 
-function asKeyed(value: unknown, f: string): [unknown, unknown] {
-  if (Array.isArray(value) && value.length === 2) return [value[0], value[1]]
-  // A bare value addresses the single register 'r'.
-  if (f === 'cas' && !Array.isArray(value)) throw new Error(`cas needs [from, to], got ${JSON.stringify(value)}`)
-  return ['r', value]
-}
-
-/** One store per run (a library user may run several tests in one process). */
-const stores = new Map<string, MemoryKvStore>()
-
 export const memoryTarget = defineTarget({
   name: 'memory',
-  description: 'in-process linearizable key-value register, for demos and tests (no Docker needed)',
+  description: 'in-process systems for every bundled workload (register, set, bank, counter, unique-ids, queue, long-fork), for demos and tests (no Docker needed)',
   bugs: memoryBugs,
-  workloads: ['register'],
-  operations: ['read', 'write', 'cas'],
+  workloads: Object.keys(systems),
+  operations: ['read', 'write', 'cas', 'add', 'transfer', 'generate', 'enqueue', 'dequeue', 'txn'],
   runtimes: ['memory'],
   async setup(cluster, options) {
     if (options.bug !== undefined && !(options.bug in memoryBugs)) {
@@ -68,17 +81,30 @@ export const memoryTarget = defineTarget({
         fix: `choose one of: ${Object.keys(memoryBugs).join(', ')}`,
       })
     }
-    stores.get(cluster.runId)?.close()
-    stores.set(cluster.runId, new MemoryKvStore(options.bug === 'stale-read' ? { bug: 'stale-read' } : {}))
+    if (options.workload) checkBugFits(options.bug, options.workload.name)
+    closeRun(cluster.runId)
+    runs.set(cluster.runId, { bug: options.bug, workloadOptions: options.workload?.options ?? {}, systems: new Map() })
+    // Build the workload's system now, so bad workload options are refused before the test starts.
+    if (options.workload && systems[options.workload.name]) systemFor(cluster.runId, options.workload.name)
   },
   async teardown(cluster) {
-    stores.get(cluster.runId)?.close()
-    stores.delete(cluster.runId)
+    closeRun(cluster.runId)
   },
-  client({ node, cluster }) {
-    const store = stores.get(cluster.runId)
-    if (!store) throw new Error(`memory target is not set up for run ${cluster.runId}`)
-    const n = Number(node.slice(1))
-    return new MemoryKvClient(store, node, n % 2 === 0)
+  client({ node, cluster, workload }) {
+    return systemFor(cluster.runId, workload).client(node)
   },
 })
+
+function systemFor(runId: string, workload: string): MemorySystem {
+  const run = runs.get(runId)
+  if (!run) throw new Error(`memory target is not set up for run ${runId}`)
+  let system = run.systems.get(workload)
+  if (!system) {
+    const make = systems[workload]
+    if (!make) throw new UsageError(`target memory has no client for workload '${workload}'`, `choose one of: ${Object.keys(systems).join(', ')}`)
+    checkBugFits(run.bug, workload)
+    system = make({ bug: run.bug, workloadOptions: run.workloadOptions })
+    run.systems.set(workload, system)
+  }
+  return system
+}

@@ -89,7 +89,7 @@ describe('dstest CLI: bad input exits 3 with one line', () => {
 
   it('an unknown list kind, workload, bug, nemesis and a bad value', () => {
     expect(dstest(['list', 'gizmos']).code).toBe(3)
-    expect(dstest(['run', '--target', 'memory', '--workload', 'bank']).stderr).toMatch(/unknown workload 'bank'/)
+    expect(dstest(['run', '--target', 'memory', '--workload', 'bnak']).stderr).toMatch(/unknown workload 'bnak': choose one of: register, set, bank/)
     expect(dstest(['run', '--target', 'memory', '--bug', 'nope']).stderr).toMatch(/unknown bug 'nope' for target memory: choose one of: stale-read/)
     expect(dstest(['run', '--target', 'memory', '--nemesis', 'meteor']).code).toBe(3)
     const bad = dstest(['run', '--target', 'memory', '--time-limit', '-4'])

@@ -15,7 +15,7 @@ describe('queue checker: one history per finding', () => {
     const h = filled().call(1, 'dequeue', null, 1).call(1, 'dequeue', null, 2).call(1, 'dequeue', null, 3).call(1, 'dequeue', null, null)
     const r = await check(h.ops, { fifo: true })
     expect(r.valid).toBe(true)
-    expect(r.summary).toBe('every acknowledged value dequeued exactly once (3/3 enqueues acknowledged, 3 dequeued, 0 recovered)')
+    expect(r.summary).toBe('every acknowledged value dequeued exactly once, in FIFO order (3/3 enqueues acknowledged, 3 dequeued, 0 recovered)')
     expect(r.fifo?.valid).toBe(true)
   })
 

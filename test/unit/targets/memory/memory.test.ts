@@ -4,6 +4,7 @@ import { memoryTarget } from '../../../../targets/memory/index.js'
 import type { Invocation } from '../../../../core/generator/types.js'
 
 const op = (f: string, value: unknown): Invocation => ({ type: 'invoke', f, value, process: 0, time: 0 })
+const signal = new AbortController().signal
 
 describe('memory target', () => {
   it('keeps one store per run, so runs in one process do not see each other', async () => {
@@ -14,10 +15,10 @@ describe('memory target', () => {
     await memoryTarget.setup(b, { options: {} })
     const ca = await memoryTarget.client({ node: 'n1', address: 'x', workload: 'register', cluster: a, process: 0 })
     const cb = await memoryTarget.client({ node: 'n1', address: 'x', workload: 'register', cluster: b, process: 0 })
-    expect(await ca.invoke(op('write', ['k', 1]))).toMatchObject({ type: 'ok' })
-    expect(await ca.invoke(op('read', ['k', null]))).toMatchObject({ type: 'ok', value: ['k', 1] })
-    expect(await cb.invoke(op('read', ['k', null]))).toMatchObject({ type: 'ok', value: ['k', null] })
-    expect(await cb.invoke(op('cas', ['k', [1, 2]]))).toMatchObject({ type: 'fail', error: 'cas-mismatch' })
+    expect(await ca.invoke(op('write', ['k', 1]), signal)).toMatchObject({ type: 'ok' })
+    expect(await ca.invoke(op('read', ['k', null]), signal)).toMatchObject({ type: 'ok', value: ['k', 1] })
+    expect(await cb.invoke(op('read', ['k', null]), signal)).toMatchObject({ type: 'ok', value: ['k', null] })
+    expect(await cb.invoke(op('cas', ['k', [1, 2]]), signal)).toMatchObject({ type: 'fail', error: 'cas-mismatch' })
     await memoryTarget.teardown(a)
     expect(() => memoryTarget.client({ node: 'n1', address: 'x', workload: 'register', cluster: a, process: 1 })).toThrow(/not set up for run a/)
     await memoryTarget.teardown(b)

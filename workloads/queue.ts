@@ -1,0 +1,79 @@
+/**
+ * The queue workload (Jepsen's total queue): clients enqueue unique values and
+ * dequeue; after the faults are healed the queue is drained, one dequeue at a
+ * time until one finds it empty. The queue checker wants every acknowledged
+ * value out exactly once (lost, duplicated, unexpected, recovered), and with
+ * `fifo` also checks order with the linearizability checker's queue model.
+ *
+ *   enqueue  v       0, 1, 2, ... each enqueued once
+ *   dequeue  null  → ok v, or ok null when the queue is empty
+ *
+ * Options: dequeueFraction (0.5), fifo (false: set it for a queue that promises
+ * first-in first-out order; the check can take long on big histories),
+ * fifoTimeLimit (60 seconds before that check gives up with unknown).
+ */
+import type { Op, Process } from '../core/op.js'
+import { fillIn } from '../core/generator/index.js'
+import type { GenContext, GenStep, Generator } from '../core/generator/types.js'
+import { queueChecker } from '../checkers/queue.js'
+import { stats } from '../checkers/stats.js'
+import { booleanOption, knownOptions, numberOption } from './options.js'
+import { defineWorkload, type WorkloadOptions } from './workload.js'
+
+export function queueOptions(o: WorkloadOptions): { dequeueFraction: number; fifo: boolean; fifoTimeLimit: number } {
+  knownOptions('queue', o.options, ['dequeueFraction', 'fifo', 'fifoTimeLimit'])
+  return {
+    dequeueFraction: numberOption('queue', o.options, 'dequeueFraction', 0.5, { min: 0, max: 1 }),
+    fifo: booleanOption('queue', o.options, 'fifo', false),
+    fifoTimeLimit: numberOption('queue', o.options, 'fifoTimeLimit', 60, { min: 0.001 }),
+  }
+}
+
+/** Gives up after this many dequeues in a row that did not answer (the checker then calls what is left unconfirmed). */
+const MAX_MISSES = 20
+
+/**
+ * Dequeues one at a time until one completes ok with nothing: the queue is
+ * drained. Each waits for the previous to complete, so the last one proves
+ * the queue empty after every value taken before it.
+ */
+export function drainQueue(): Generator {
+  return new Drain(undefined, false, 0)
+}
+
+class Drain implements Generator {
+  constructor(
+    private readonly inFlight: Process | undefined,
+    private readonly done: boolean,
+    private readonly misses: number,
+  ) {}
+  op(ctx: GenContext): GenStep {
+    if (this.done) return null
+    if (this.inFlight !== undefined) return { pending: true, gen: this }
+    const op = fillIn({ f: 'dequeue', value: null }, ctx)
+    return op === null ? { pending: true, gen: this } : { op, gen: new Drain(op.process, false, this.misses) }
+  }
+  update(_ctx: GenContext, event: Op): Generator {
+    if (event.type === 'invoke' || event.process !== this.inFlight) return this
+    if (event.type === 'ok') return event.value === null ? new Drain(undefined, true, 0) : new Drain(undefined, false, 0)
+    return new Drain(undefined, this.misses + 1 >= MAX_MISSES, this.misses + 1)
+  }
+}
+
+export const queueWorkload = defineWorkload({
+  name: 'queue',
+  description: 'enqueue unique values and dequeue, then drain; lost, duplicated and unexpected values (total queue), and FIFO order with the fifo option',
+  operations: ['enqueue', 'dequeue'],
+  generator(o: WorkloadOptions) {
+    const opts = queueOptions(o)
+    let next = 0
+    return (ctx) => (ctx.random.bool(opts.dequeueFraction) ? { f: 'dequeue', value: null } : { f: 'enqueue', value: next++ })
+  },
+  finalGenerator() {
+    return drainQueue()
+  },
+  checkers(o: WorkloadOptions) {
+    const opts = queueOptions(o)
+    return { queue: queueChecker({ fifo: opts.fifo, fifoTimeLimitSeconds: opts.fifoTimeLimit }), stats: stats() }
+  },
+})
