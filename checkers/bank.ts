@@ -19,6 +19,7 @@
  * total come from the options; when absent they are taken from the first ok
  * read (as elle-cli does), and the result says so.
  */
+import { UsageError } from '../core/errors.js'
 import { pairOps, type Op } from '../core/op.js'
 import type { CheckResult, Checker } from './checker.js'
 
@@ -31,8 +32,35 @@ export interface BankCheckerOptions {
   negativeBalances?: boolean
 }
 
-/** The accounts and money the bank workload opens with, unless its options say otherwise. */
-export const BANK_DEFAULTS = { accounts: [0, 1, 2, 3, 4, 5, 6, 7], total: 100 } as const
+/** What the bank opens with: its accounts (ids 0..n-1), the money in it, and whether balances may go below zero. */
+export interface BankSetup {
+  accounts: number[]
+  total: number
+  negativeBalances: boolean
+}
+
+/**
+ * The bank's set-up from the workload options `accounts` (how many, default 8),
+ * `total` (default 100) and `negativeBalances` (default false). The workload,
+ * its checker and a target's bank all read it from here, so they agree.
+ */
+export function bankSetup(raw: Readonly<Record<string, unknown>>): BankSetup {
+  const bad = (name: string, expected: string): never => {
+    throw new UsageError(`bank workload: option ${name} must be ${expected}, got ${JSON.stringify(raw[name])}`, 'fix workloadOptions in the config file (see README "Workloads")')
+  }
+  const { accounts = 8, total = 100, negativeBalances = false } = raw
+  if (typeof accounts !== 'number' || !Number.isInteger(accounts) || accounts < 2 || accounts > 1000) bad('accounts', 'an integer from 2 to 1000')
+  if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) bad('total', 'an integer ≥ 0')
+  if (typeof negativeBalances !== 'boolean') bad('negativeBalances', 'true or false')
+  return { accounts: Array.from({ length: accounts as number }, (_, i) => i), total: total as number, negativeBalances: negativeBalances as boolean }
+}
+
+/** Opening balances: the total split evenly, the remainder in the first account. */
+export function openingBalances(setup: BankSetup): Map<string, number> {
+  const each = Math.floor(setup.total / setup.accounts.length)
+  const rest = setup.total - each * setup.accounts.length
+  return new Map(setup.accounts.map((a, i) => [String(a), each + (i === 0 ? rest : 0)]))
+}
 
 export type BankErrorKind = 'incomplete' | 'wrong-total' | 'negative'
 
