@@ -158,7 +158,7 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
           result.valid = 'unknown'
           result.summary = `FIFO order undecided: ${fifo.summary}; ${result.summary}`
         } else if (fifo.valid === true && result.valid === true) {
-          result.summary = result.summary.replace('exactly once', 'exactly once, in FIFO order')
+          result.summary = (result.summary ?? '').replace('exactly once', 'exactly once, in FIFO order')
         }
       }
       return result
