@@ -24,3 +24,22 @@ describe('memory target', () => {
     await memoryTarget.teardown(b)
   })
 })
+
+describe('memory target: bug modes and workloads', () => {
+  it('refuses a bug that breaks another workload than the one run, before the test starts', async () => {
+    const c = await memoryRuntime().createCluster({ runId: 'fit', nodes: 1 })
+    await expect(memoryTarget.setup(c, { bug: 'lost-add', options: {}, workload: { name: 'bank', options: {} } })).rejects.toMatchObject({
+      code: 'E_USAGE',
+      message: "bug 'lost-add' of target memory breaks the set workload, not bank",
+      fix: 'run it with --workload set',
+    })
+    await expect(memoryTarget.setup(c, { options: {}, workload: { name: 'bank', options: { accounts: 0 } } })).rejects.toThrow(/bank workload: option accounts must be an integer from 2 to 1000/)
+    await memoryTarget.teardown(c)
+  })
+
+  it('names the workload of every bug in its description', () => {
+    for (const [bug, description] of Object.entries(memoryTarget.bugs)) {
+      expect(description, bug).toMatch(new RegExp(`^(${memoryTarget.workloads.join('|')}) workload: `))
+    }
+  })
+})
