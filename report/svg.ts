@@ -4,14 +4,17 @@ import type { FaultWindow, LatencyPoint } from './latency.js'
 const W = 900
 const H = 260
 const PAD = { l: 56, r: 12, t: 12, b: 30 }
-const COLORS = { ok: '#2b8a3e', fail: '#e67700', info: '#c92a2a' } as const
+/** The plot area every plot shares (checker sections draw their own bodies in it). */
+export const PLOT = { W, H, PAD } as const
+export const COLORS = { ok: '#2b8a3e', fail: '#e67700', info: '#c92a2a' } as const
 const FAULT = ['#fff3bf', '#d0ebff', '#ffe3e3', '#e5dbff', '#d3f9d8']
 
-function esc(s: string): string {
+export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 
-function frame(xMax: number, yLabel: string, yTicks: [number, string][], faults: readonly FaultWindow[], body: string): string {
+/** Axes, tick labels and shaded fault windows around `body` (drawn in PLOT's coordinates, time in seconds on x). */
+export function frame(xMax: number, yLabel: string, yTicks: [number, string][], faults: readonly FaultWindow[], body: string): string {
   const x = (t: number): number => PAD.l + (t / Math.max(xMax, 1e-9)) * (W - PAD.l - PAD.r)
   const labels = [...new Set(faults.map((f) => f.label))]
   const shade = faults
