@@ -15,6 +15,7 @@ export function counterSections(history: readonly Op[], results: CheckResult | u
 }
 
 function body(history: readonly Op[], r: CounterResult): string {
+  if (!r.adds) return `<p>${esc(r.summary ?? '')}</p>`
   const rows: [string, unknown][] = [
     ['reads', `${r.reads}, ${r.errorCount} out of bounds`],
     ['adds', `${r.adds.ok} ok, ${r.adds.fail} fail, ${r.adds.info} info`],

@@ -9,14 +9,15 @@ import { esc, facts, resultsOf, type ReportSection } from './section.js'
 export function longForkSections(results: CheckResult | undefined): ReportSection[] {
   return resultsOf<LongForkResult>(results, 'long-fork').map(([name, r]) => ({
     title: `Long forks (${name})`,
-    html:
-      `<p>${esc(r.summary ?? '')}</p>` +
+    html: r.forks === undefined
+      ? `<p>${esc(r.summary ?? '')}</p>`
+      : `<p>${esc(r.summary ?? '')}</p>` +
       facts([
         ['reads', `${r.reads} of ${r.groups} group(s); ${r.earlyReads} saw nothing written, ${r.lateReads} saw everything`],
         ['writes', r.writes],
         ['forks', r.forkCount],
       ]) +
-      (r.forks ?? [])
+      r.forks
         .map((f) => {
           const rows = f.keys
             .map((k) => {

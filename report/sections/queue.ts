@@ -14,14 +14,15 @@ const MEANING: Record<string, string> = {
 export function queueSections(results: CheckResult | undefined): ReportSection[] {
   return resultsOf<QueueResult>(results, 'queue').map(([name, r]) => ({
     title: `Queue: every value in, once out (${name})`,
-    html:
-      `<p>${esc(r.summary ?? '')}</p>` +
+    html: !r.counts
+      ? `<p>${esc(r.summary ?? '')}</p>`
+      : `<p>${esc(r.summary ?? '')}</p>` +
       facts([
         ['enqueues', `${r.acknowledged} acknowledged of ${r.attempted} attempted`],
         ['dequeued', `${r.dequeued} values (${r.uncertainDequeues} dequeue(s) with unknown outcome)`],
         ['FIFO order', r.fifo ? `${r.fifo.valid === true ? 'kept' : r.fifo.valid === false ? 'broken' : 'undecided'}: ${r.fifo.summary}` : 'not checked (workload option fifo)'],
       ]) +
-      (r.counts ? table(['finding', 'meaning', 'count', 'examples (up to 10)'], Object.entries(r.counts).map(([k, n]) => [k, MEANING[k] ?? '', n, (r.examples[k as keyof typeof r.examples] ?? []).map((v) => JSON.stringify(v)).join(', ')])) : '') +
+      table(['finding', 'meaning', 'count', 'examples (up to 10)'], Object.entries(r.counts).map(([k, n]) => [k, MEANING[k] ?? '', n, (r.examples[k as keyof typeof r.examples] ?? []).map((v) => JSON.stringify(v)).join(', ')])) +
       (r.fifo?.explanation ? `<h3>Why the order is not FIFO</h3><p>${esc(r.fifo.explanation)}</p>` : ''),
   }))
 }

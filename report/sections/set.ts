@@ -17,6 +17,8 @@ export function setSections(history: readonly Op[], results: CheckResult | undef
 }
 
 function body(history: readonly Op[], r: SetResult): string {
+  // A result without counts is a history the checker could not read: its summary says why.
+  if (!r.counts) return `<p>${esc(r.summary ?? '')}</p>`
   let plot = ''
   try {
     plot = latencyPlot(history, r)
