@@ -48,7 +48,8 @@ function niceStep(raw: number): number {
 export function latencySvg(points: readonly LatencyPoint[], faults: readonly FaultWindow[], xMax: number, maxPoints = 20_000): string {
   const stride = Math.max(1, Math.ceil(points.length / maxPoints))
   const lo = 0.01
-  const hi = Math.max(10, ...points.map((p) => p.ms))
+  // A loop, not Math.max(...spread): a long run has more points than the call stack holds arguments.
+  const hi = points.reduce((m, p) => Math.max(m, p.ms), 10)
   const y = (ms: number): number => {
     const v = Math.log10(Math.max(lo, ms))
     return H - PAD.b - ((v - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * (H - PAD.t - PAD.b)
@@ -65,7 +66,7 @@ export function latencySvg(points: readonly LatencyPoint[], faults: readonly Fau
 }
 
 export function throughputSvg(buckets: readonly { t: number; ok: number; fail: number; info: number }[], faults: readonly FaultWindow[], xMax: number): string {
-  const max = Math.max(1, ...buckets.map((b) => b.ok + b.fail + b.info))
+  const max = buckets.reduce((m, b) => Math.max(m, b.ok + b.fail + b.info), 1)
   const y = (v: number): number => H - PAD.b - (v / max) * (H - PAD.t - PAD.b)
   const x = (t: number): number => PAD.l + (t / Math.max(xMax, 1e-9)) * (W - PAD.l - PAD.r)
   const line = (k: 'ok' | 'fail' | 'info'): string =>
