@@ -17,12 +17,24 @@ export type { Generator, GenLike, GenContext, OpTemplate, Invocation, Thread } f
 export { compose, mergeValidity, type Checker, type CheckResult, type CheckContext, type Validity } from './checkers/checker.js'
 export { linearizable, type LinearizableOptions } from './checkers/linearizable.js'
 export { stats } from './checkers/stats.js'
+export { setChecker, type SetCheckerOptions, type SetResult } from './checkers/set.js'
+export { bankChecker, type BankCheckerOptions, type BankResult } from './checkers/bank.js'
+export { counterChecker, type CounterCheckerOptions, type CounterResult } from './checkers/counter.js'
+export { uniqueIdsChecker, type UniqueIdsResult } from './checkers/unique-ids.js'
+export { queueChecker, type QueueCheckerOptions, type QueueResult } from './checkers/queue.js'
+export { longForkChecker, type LongForkCheckerOptions, type LongForkResult } from './checkers/long-fork.js'
 
 export type { Remote, Cluster, Runtime, ClusterSpec, NodeInfo, ExecOptions, ExecResult } from './control/remote.js'
 export type { Nemesis, NemesisPackage, NemesisContext } from './nemesis/nemesis.js'
 
 export { defineWorkload, type Workload, type WorkloadOptions } from './workloads/workload.js'
 export { registerWorkload } from './workloads/register.js'
+export { setWorkload } from './workloads/set.js'
+export { bankWorkload } from './workloads/bank.js'
+export { counterWorkload } from './workloads/counter.js'
+export { uniqueIdsWorkload } from './workloads/unique-ids.js'
+export { queueWorkload } from './workloads/queue.js'
+export { longForkWorkload } from './workloads/long-fork.js'
 export {
   defineTarget,
   hasKill,

@@ -22,6 +22,11 @@ describe('dstest run: the classic workloads on the memory target', () => {
     const again = dstest(['check', realpathSync(join(r.store, 'latest'))])
     expect(again.code).toBe(0)
     expect(again.stdout).toMatch(/set: VALID/)
+    // The bare history file, with the checker named: its values are [key, v].
+    const file = join(realpathSync(join(r.store, 'latest')), 'history.jsonl')
+    const bare = dstest(['check', file, '--checker', 'set', '--independent', '--store', r.store])
+    expect(bare.stdout).toMatch(/set: VALID - \d+ stable, 0 lost/)
+    expect(bare.code).toBe(0)
   })
 
   it.each([
