@@ -8,7 +8,8 @@
  *   empty (an ok dequeue of nothing, or an ok drain, invoked after the ack);
  * - `unexpected`: dequeued although no one tried to enqueue it, or its enqueue
  *   failed (certainly did not happen);
- * - `duplicated`: dequeued more than once;
+ * - `duplicated`: dequeued more than once (legal with `atLeastOnce`, for queues
+ *   that promise at-least-once delivery, as Jepsen's total queue treats them);
  * - `recovered`: dequeued although its enqueue timed out (a legal outcome);
  * - `unconfirmed`: acknowledged, never dequeued, and the queue was never seen
  *   empty afterwards: it may still be queued (not drained), so not judged.
@@ -16,7 +17,7 @@
  * A dequeue that timed out may have taken a value without saying which: lost
  * values are reported as an anomaly only when there are more of them than such
  * dequeues (and never after a drain that timed out); otherwise the verdict is
- * unknown. Invalid on lost, unexpected or duplicated values.
+ * unknown. Invalid on lost, unexpected or (unless `atLeastOnce`) duplicated values.
  *
  * With `fifo` (for queues that promise order), the history is also checked for
  * linearizability against the FIFO queue model of checkers/linearizability:
@@ -30,6 +31,8 @@ import type { CheckResult, Checker } from './checker.js'
 import { linearizable, type LinearizableResult } from './linearizable.js'
 
 export interface QueueCheckerOptions {
+  /** The queue promises at-least-once delivery: duplicates are reported, not an anomaly (as Jepsen's total queue). Default false. */
+  atLeastOnce?: boolean
   /** Also check FIFO order (linearizability against the queue model). Default false. */
   fifo?: boolean
   /** Seconds before the FIFO search gives up with unknown (default 60). */
@@ -134,12 +137,12 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
         else bad.push(`${text}${uncertain ? `; at most ${uncertain} of them taken by dequeues that timed out` : ''}`)
       }
       if (counts.unexpected) bad.push(`${counts.unexpected} unexpected value(s): dequeued but never (successfully) enqueued${show('unexpected')}`)
-      if (counts.duplicated) bad.push(`${counts.duplicated} value(s) dequeued more than once${show('duplicated')}`)
+      if (counts.duplicated && !options.atLeastOnce) bad.push(`${counts.duplicated} value(s) dequeued more than once${show('duplicated')}`)
       if (counts.unconfirmed) doubt.push(`${counts.unconfirmed} acknowledged value(s) never dequeued, and the queue was not seen empty after them (not drained?)${show('unconfirmed')}`)
-      const tally = `${acknowledged}/${enqueues.size} enqueues acknowledged, ${out} dequeued, ${counts.recovered} recovered`
+      const tally = `${acknowledged}/${enqueues.size} enqueues acknowledged, ${out} dequeued, ${counts.recovered} recovered${options.atLeastOnce ? `, ${counts.duplicated} duplicated (allowed: at least once)` : ''}`
       const result: QueueResult = {
         valid: bad.length ? false : doubt.length || enqueues.size === 0 ? 'unknown' : true,
-        summary: bad.length || doubt.length ? `${[...bad, ...doubt].join('; ')} (${tally})` : enqueues.size === 0 ? `nothing was enqueued, so nothing could be judged (${tally})` : `every acknowledged value dequeued exactly once (${tally})`,
+        summary: bad.length || doubt.length ? `${[...bad, ...doubt].join('; ')} (${tally})` : enqueues.size === 0 ? `nothing was enqueued, so nothing could be judged (${tally})` : `every acknowledged value dequeued ${options.atLeastOnce ? 'at least once' : 'exactly once'} (${tally})`,
         checker: 'queue',
         attempted: enqueues.size,
         acknowledged,

@@ -23,8 +23,8 @@
  * "After" is history order: a read that began after the acknowledgement (or
  * after the end of the read that first saw the element) is invoked later in
  * the history. Invalid when an element is lost, unexpected or duplicated (and,
- * with `linearizable`, stale); unknown when no read completed or nothing was
- * added. For each stable element the latency from its add's invocation to the
+ * with `linearizable`, stale); otherwise unknown when no element is stable (no
+ * read completed, nothing was added, or every element was never read). For each stable element the latency from its add's invocation to the
  * completion of the first read from which on every read held it is reported as
  * quantiles.
  *
@@ -333,9 +333,9 @@ export function setChecker(options: SetCheckerOptions = {}): Checker {
       } else if (a.reads === 0) {
         valid = 'unknown'
         summary = `no read completed, so nothing could be judged (${tally})`
-      } else if (a.attempted === 0 && counts.stable === 0) {
+      } else if (counts.stable === 0) {
         valid = 'unknown'
-        summary = `nothing was added, so nothing could be judged (${tally})`
+        summary = `no element was confirmed by a later read, so nothing could be judged (${tally})`
       } else {
         valid = true
         summary = tally

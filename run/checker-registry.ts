@@ -80,10 +80,10 @@ const checkers: Record<string, { description: string; make: (o: NamedCheckerOpti
     },
   },
   queue: {
-    description: 'total queue: every acknowledged enqueue dequeued exactly once (lost, duplicated, unexpected); --option fifo=true also checks FIFO order',
+    description: 'total queue: every acknowledged enqueue dequeued exactly once (lost, duplicated, unexpected); --option fifo=true also checks FIFO order, --option atLeastOnce=true allows duplicates',
     make: (o) => {
-      const opts = own('queue', o, { fifo: 'boolean' })
-      return queueChecker({ fifo: opts.fifo === true, ...(o.timeLimitSeconds ? { fifoTimeLimitSeconds: o.timeLimitSeconds } : {}) })
+      const opts = own('queue', o, { fifo: 'boolean', atLeastOnce: 'boolean' })
+      return queueChecker({ fifo: opts.fifo === true, atLeastOnce: opts.atLeastOnce === true, ...(o.timeLimitSeconds ? { fifoTimeLimitSeconds: o.timeLimitSeconds } : {}) })
     },
   },
   'long-fork': {

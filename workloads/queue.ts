@@ -10,7 +10,9 @@
  *
  * Options: dequeueFraction (0.5), fifo (false: set it for a queue that promises
  * first-in first-out order; the check can take long on big histories),
- * fifoTimeLimit (60 seconds before that check gives up with unknown).
+ * fifoTimeLimit (60 seconds before that check gives up with unknown),
+ * atLeastOnce (false: set it for a queue that may deliver a value twice, so
+ * duplicates are reported but are no anomaly).
  */
 import type { Op, Process } from '../core/op.js'
 import { fillIn } from '../core/generator/index.js'
@@ -20,12 +22,13 @@ import { stats } from '../checkers/stats.js'
 import { booleanOption, knownOptions, numberOption } from './options.js'
 import { defineWorkload, type WorkloadOptions } from './workload.js'
 
-export function queueOptions(o: WorkloadOptions): { dequeueFraction: number; fifo: boolean; fifoTimeLimit: number } {
-  knownOptions('queue', o.options, ['dequeueFraction', 'fifo', 'fifoTimeLimit'])
+export function queueOptions(o: WorkloadOptions): { dequeueFraction: number; fifo: boolean; fifoTimeLimit: number; atLeastOnce: boolean } {
+  knownOptions('queue', o.options, ['dequeueFraction', 'fifo', 'fifoTimeLimit', 'atLeastOnce'])
   return {
     dequeueFraction: numberOption('queue', o.options, 'dequeueFraction', 0.5, { min: 0, max: 1 }),
     fifo: booleanOption('queue', o.options, 'fifo', false),
     fifoTimeLimit: numberOption('queue', o.options, 'fifoTimeLimit', 60, { min: 0.001 }),
+    atLeastOnce: booleanOption('queue', o.options, 'atLeastOnce', false),
   }
 }
 
@@ -74,6 +77,6 @@ export const queueWorkload = defineWorkload({
   },
   checkers(o: WorkloadOptions) {
     const opts = queueOptions(o)
-    return { queue: queueChecker({ fifo: opts.fifo, fifoTimeLimitSeconds: opts.fifoTimeLimit }), stats: stats() }
+    return { queue: queueChecker({ fifo: opts.fifo, fifoTimeLimitSeconds: opts.fifoTimeLimit, atLeastOnce: opts.atLeastOnce }), stats: stats() }
   },
 })

@@ -62,11 +62,14 @@ describe('set checker: one history per finding', () => {
     expect(strict.summary).toMatch(/^1 stale element/)
   })
 
-  it('never read: acknowledged after the last read began', async () => {
-    const h = new HistoryBuilder().call(1, 'read', null, []).call(0, 'add', 1)
+  it('never read: acknowledged after the last read began; with no stable element at all, unknown', async () => {
+    const h = new HistoryBuilder().call(0, 'add', 2).call(1, 'read', null, [2]).call(0, 'add', 1)
     const r = await check(h.ops)
     expect(r.valid).toBe(true)
-    expect(r.counts).toMatchObject({ 'never-read': 1, stable: 0, lost: 0 })
+    expect(r.counts).toMatchObject({ 'never-read': 1, stable: 1, lost: 0 })
+    const none = await check(new HistoryBuilder().call(1, 'read', null, []).call(0, 'add', 1).ops)
+    expect(none.valid).toBe('unknown')
+    expect(none.summary).toMatch(/^no element was confirmed by a later read/)
   })
 
   it('recovered: the add timed out, yet the element is there; indeterminate when it is not', async () => {

@@ -41,7 +41,7 @@ describe('queue workload', () => {
   })
 
   it('fifo turns on the order check; bad options are refused', () => {
-    expect(queueOptions(options({ fifo: true }))).toEqual({ dequeueFraction: 0.5, fifo: true, fifoTimeLimit: 60 })
+    expect(queueOptions(options({ fifo: true }))).toEqual({ dequeueFraction: 0.5, fifo: true, fifoTimeLimit: 60, atLeastOnce: false })
     expect(() => queueOptions(options({ fifo: 1 }))).toThrow(/queue workload: option fifo must be true or false, got 1/)
   })
 })
