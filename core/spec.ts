@@ -138,7 +138,7 @@ export const TestSpecSchema = z
     }),
     workloadOptions: z.record(z.string(), z.unknown()).default({}).register(specDocs, {
       group: 'Test',
-      describe: "the workload's own options (register: `mix`, `opsPerKey`, `threadsPerKey`)",
+      describe: "the workload's own options, listed per workload under Workloads below (register: `mix`, `opsPerKey`, `threadsPerKey`)",
       configOnly: true,
     }),
     targetOptions: z.record(z.string(), z.unknown()).default({}).register(specDocs, {

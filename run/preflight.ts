@@ -2,11 +2,11 @@
  * Pre-flight: everything that can be refused before a cluster starts. The
  * spec (flags over config file over defaults), the target, the workload and
  * whether the target has a client for it and implements the operations it
- * invokes, the bug mode, the runtime, the
+ * invokes, the workload's options, the bug mode, the runtime, the
  * nemesis, and the output paths. Bad input is a typed error (exit 3) here,
  * never a failure half-way through a run.
  */
-import { DstestError, UsageError } from '../core/errors.js'
+import { DstestError, UsageError, isDstestError } from '../core/errors.js'
 import { freshSeed } from '../core/random.js'
 import { resolveSpec, type TestSpec } from '../core/spec.js'
 import type { Target } from '../targets/target.js'
@@ -30,6 +30,17 @@ export interface PreparedRun {
 export interface PreflightOptions {
   /** `--dry-run` writes nothing: the output paths are not checked. */
   dryRun?: boolean
+}
+
+/** A workload refuses bad `workloadOptions` when it builds its checkers: that happens here, before any cluster starts. */
+function checkWorkloadOptions(workload: Workload, spec: TestSpec): void {
+  const nodes = Array.from({ length: spec.nodes }, (_, i) => `n${i + 1}`)
+  try {
+    workload.checkers({ concurrency: spec.concurrency, nodes, options: spec.workloadOptions })
+  } catch (e) {
+    if (isDstestError(e)) throw e
+    throw new UsageError(e instanceof Error ? e.message : String(e), 'fix workloadOptions in the config file')
+  }
 }
 
 /** `flags`: the spec keys the user gave on the command line (undefined for the others). */
@@ -58,6 +69,7 @@ export async function preflight(flags: Record<string, unknown>, configPath: stri
       fix: bugs.length ? `choose one of: ${bugs.join(', ')}` : `${target.name} has no bug modes`,
     })
   }
+  checkWorkloadOptions(workload, spec)
   const runtimeName = spec.runtime ?? target.runtimes?.[0] ?? 'docker'
   if (target.runtimes && !target.runtimes.includes(runtimeName)) {
     throw new UsageError(`target ${target.name} cannot run on the ${runtimeName} runtime`, `use --runtime ${target.runtimes.join(' or ')}`)

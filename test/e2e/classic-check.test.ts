@@ -1,4 +1,4 @@
-// `dstest check` on the vendored Jepsen histories (test/fixtures/jepsen/) with
+// `dstest check` on the vendored Jepsen histories (test/fixtures/elle/ligurio-elle-cli/histories/jepsen/) with
 // each classic checker through the built CLI, checker options and their
 // refusal, and `dstest list` for the classic workloads and checkers.
 import { join } from 'node:path'
@@ -7,7 +7,7 @@ import { ROOT, dstest, requireBuild, tempDir } from './helpers.js'
 
 beforeAll(() => requireBuild())
 
-const FIXTURES = join(ROOT, 'test/fixtures/jepsen')
+const FIXTURES = join(ROOT, 'test/fixtures/elle/ligurio-elle-cli/histories/jepsen')
 
 describe('dstest check: the vendored Jepsen histories', () => {
   it.each([

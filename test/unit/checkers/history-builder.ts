@@ -36,9 +36,9 @@ export class HistoryBuilder {
 
 export const context = { concurrency: 4, nodes: ['n1', 'n2', 'n3'] }
 
-const FIXTURES = resolve(import.meta.dirname, '../../fixtures/jepsen')
+const FIXTURES = resolve(import.meta.dirname, '../../fixtures/elle/ligurio-elle-cli/histories/jepsen')
 
-/** A vendored Jepsen history (test/fixtures/jepsen/, see its README), .edn or .json. */
+/** A vendored Jepsen history (test/fixtures/elle/ligurio-elle-cli/histories/jepsen/, see test/fixtures/README.md), .edn or .json. */
 export function jepsenFixture(name: string): Op[] {
   const path = join(FIXTURES, name)
   const text = readFileSync(path, 'utf8')

@@ -30,7 +30,7 @@ describe('preflight', () => {
 
   it('refuses names, bugs, runtimes and faults that do not fit the target (exit 3)', async () => {
     expect(await refusal({ target: 'nope' })).toMatchObject({ code: 'E_UNKNOWN_NAME', exitCode: 3 })
-    expect((await refusal({ target: 'memory', workload: 'bank' })).line).toMatch(/unknown workload 'bank'/)
+    expect((await refusal({ target: 'memory', workload: 'bnak' })).line).toMatch(/unknown workload 'bnak'/)
     expect((await refusal({ target: 'memory', bug: 'nope' })).line).toMatch(/unknown bug 'nope' for target memory: choose one of: stale-read/)
     expect((await refusal({ target: 'memory', runtime: 'docker' })).line).toMatch(/cannot run on the docker runtime: use --runtime memory/)
     expect((await refusal({ target: 'memory', nemesis: 'partition' })).line).toMatch(/memory runtime .* use --nemesis none/)
@@ -40,11 +40,20 @@ describe('preflight', () => {
   it("refuses a target that does not implement the workload's operations, naming them (exit 3)", async () => {
     const store = mkdtempSync(join(tmpdir(), 'dstest-preflight-'))
     const txn = 'test/fixtures/workloads/txn-workload.mjs'
-    const r = await refusal({ target: 'memory', workload: txn, store })
+    const r = await refusal({ target: 'chain-kv', workload: txn, store })
     expect(r.exitCode).toBe(3)
-    expect(r.line).toMatch(/^target memory does not implement txn, which workload 'txn-only' needs \(it implements read, write, cas\)/)
-    expect((await refusal({ target: 'chain-kv', workload: txn, store })).line).toMatch(/chain-kv does not implement txn,/)
+    expect(r.line).toMatch(/^target chain-kv does not implement txn, which workload 'txn-only' needs \(it implements read, write, cas, append\)/)
     await expect(preflight({ target: 'raft-kv', workload: txn, store }, undefined)).resolves.toMatchObject({ workload: { name: 'txn-only' } })
+    await expect(preflight({ target: 'memory', workload: txn, store }, undefined)).resolves.toMatchObject({ workload: { name: 'txn-only' } })
+  })
+
+  it("refuses a workload's bad options before a cluster starts (exit 3)", async () => {
+    const r = await refusal({ target: 'memory', workload: 'bank', workloadOptions: { accounts: 1 } }, true)
+    expect(r).toMatchObject({ code: 'E_USAGE', exitCode: 3 })
+    expect(r.line).toMatch(/^bank workload: option accounts must be an integer from 2 to 1000, got 1/)
+    expect((await refusal({ target: 'memory', workload: 'queue', workloadOptions: { fifo: 'yes' } }, true)).line).toMatch(/queue workload: option fifo must be true or false/)
+    // The register workload throws a plain error for a bad mix: still bad input.
+    expect(await refusal({ target: 'memory', workloadOptions: { mix: { read: -1 } } }, true)).toMatchObject({ exitCode: 3, line: expect.stringMatching(/register workload: mix must be non-negative/) })
   })
 
   it('checks --store and --junit before anything starts, except for a dry run', async () => {

@@ -32,10 +32,16 @@ describe('memory queue', () => {
     expect(drain(unordered)).toEqual([1, 2, 3, 4, 5, 6, 8, 7, 9, 10])
   })
 
-  it('the queue workload is valid on it (FIFO too); lost-enqueue and duplicate-dequeue are caught, unordered-dequeue only with fifo', async () => {
+  it('the queue workload is valid on it, FIFO order included', async () => {
     expect((await runOnMemory(queueWorkload, { workloadOptions: { fifo: true } })).results.valid).toBe(true)
+  })
+
+  it('lost-enqueue and duplicate-dequeue are caught', async () => {
     expect((await runOnMemory(queueWorkload, { bug: 'lost-enqueue' })).results.checkers.queue).toMatchObject({ valid: false, counts: { lost: expect.any(Number) as number } })
     expect((await runOnMemory(queueWorkload, { bug: 'duplicate-dequeue' })).results.checkers.queue).toMatchObject({ valid: false })
+  })
+
+  it('unordered-dequeue is caught only with fifo', async () => {
     expect((await runOnMemory(queueWorkload, { bug: 'unordered-dequeue' })).results.checkers.queue).toMatchObject({ valid: true })
     expect((await runOnMemory(queueWorkload, { bug: 'unordered-dequeue', workloadOptions: { fifo: true } })).results.checkers.queue).toMatchObject({ valid: false, fifo: { valid: false } })
   })
