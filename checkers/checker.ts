@@ -16,6 +16,7 @@
  *     }
  *     const all = compose({ counter, stats: stats() })
  */
+import { DstestError, ExitCode } from '../core/errors.js'
 import type { History } from '../core/op.js'
 
 export type Validity = true | false | 'unknown'
@@ -54,7 +55,9 @@ export function mergeValidity(values: Iterable<Validity>): Validity {
 
 /**
  * Runs every checker on the same history. A checker that throws is reported as
- * 'unknown' with the error (it could not decide), never as valid.
+ * 'unknown' with the error (it could not decide), never as valid; but a
+ * history the checker refuses as bad input (a DstestError with exit code 3)
+ * stops the check, so the user sees the one-line error and exit 3.
  */
 export function compose(checkers: Readonly<Record<string, Checker>> | readonly Checker[]): Checker {
   const entries: [string, Checker][] = Array.isArray(checkers)
@@ -68,6 +71,7 @@ export function compose(checkers: Readonly<Record<string, Checker>> | readonly C
         try {
           results[name] = await checker.check(history, context)
         } catch (e) {
+          if (e instanceof DstestError && e.exitCode === ExitCode.badInput) throw e
           const message = e instanceof Error ? e.message : String(e)
           results[name] = { valid: 'unknown', summary: `checker crashed: ${message}`, error: message }
         }

@@ -23,6 +23,8 @@ export interface CheckRequest {
   independent?: boolean | undefined
   /** Checker options (`--option name=value`). */
   options?: Readonly<Record<string, unknown>> | undefined
+  /** Transactional checkers: the consistency models the history must satisfy. */
+  consistencyModels?: string[] | undefined
 }
 
 export interface CheckOutcome {
@@ -87,6 +89,7 @@ async function chooseCheckers(req: CheckRequest, spec: Record<string, unknown>, 
       timeLimitSeconds: req.timeLimitSeconds,
       independent: req.independent,
       options: req.options,
+      consistencyModels: req.consistencyModels,
       // Jepsen and Knossos histories write a read that returned nothing usable as nil.
       nilReadIsUnknown: format === 'edn' || format === 'json',
     }

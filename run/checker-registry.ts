@@ -12,6 +12,7 @@ import { counterChecker } from '../checkers/counter.js'
 import { uniqueIdsChecker } from '../checkers/unique-ids.js'
 import { queueChecker } from '../checkers/queue.js'
 import { longForkChecker } from '../checkers/long-fork.js'
+import { listAppend, rwRegister } from '../checkers/elle.js'
 import { modelNames } from '../checkers/linearizability/index.js'
 import { UnknownNameError, UsageError } from '../core/errors.js'
 
@@ -24,6 +25,17 @@ export interface NamedCheckerOptions {
   nilReadIsUnknown?: boolean | undefined
   /** Checker options by name (`--option name=value`). */
   options?: Readonly<Record<string, unknown>> | undefined
+  /** For the transactional checkers: the models the history must satisfy. */
+  consistencyModels?: string[] | undefined
+}
+
+const elleOptions = (checker: string, o: NamedCheckerOptions) => {
+  const opts = own(checker, o, { garbageReads: 'boolean' })
+  return {
+    ...(o.consistencyModels ? { consistencyModels: o.consistencyModels } : {}),
+    ...(o.timeLimitSeconds ? { timeLimitSeconds: o.timeLimitSeconds } : {}),
+    ...(typeof opts.garbageReads === 'boolean' ? { garbageReads: opts.garbageReads } : {}),
+  }
 }
 
 /** The checker's own options, each of the expected kind; an unknown name or a bad value is refused (exit 3). */
@@ -52,6 +64,16 @@ const checkers: Record<string, { description: string; make: (o: NamedCheckerOpti
         nilReadIsUnknown: o.nilReadIsUnknown ?? false,
       })
     },
+  },
+  'list-append': {
+    description:
+      'transactions of appends to lists and whole-list reads (Elle): G0...G2 cycles, aborted/intermediate/garbage reads and more; --consistency-models (default strict-serializable); --option garbageReads=false as Elle',
+    make: (o) => listAppend(elleOptions('list-append', o)),
+  },
+  'rw-register': {
+    description:
+      'transactions of register writes and reads (Elle): the same anomalies, with version orders inferred from the reads; --consistency-models (default strict-serializable); --option garbageReads=false as Elle',
+    make: (o) => rwRegister(elleOptions('rw-register', o)),
   },
   stats: { description: 'ok/fail/info counts per operation; unknown (exit 2) if some operation never succeeded', make: () => stats() },
   set: {

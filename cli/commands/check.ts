@@ -24,6 +24,13 @@ export const checkFlags: readonly Flag[] = [
   { name: 'model', type: 'string', arg: 'NAME', describe: 'the model for --checker linearizable: {names}', names: modelNames },
   { name: 'consistency', type: 'string', choices: ['linearizable', 'sequential'], describe: 'the consistency model for --checker linearizable', defaultText: 'linearizable', defaultIsValue: true },
   { name: 'independent', type: 'boolean', describe: 'values are [key, v] (independent keys): check each key on its own' },
+  {
+    name: 'consistency-models',
+    type: 'string',
+    arg: 'A,B',
+    describe: 'for --checker list-append / rw-register: the models the history must satisfy, comma-separated',
+    defaultText: 'strict-serializable',
+  },
   { name: 'workload', type: 'string', arg: 'NAME', describe: "check with this workload's checkers" },
   { name: 'time-limit', type: 'number', describe: 'seconds before a checker gives up and says unknown', defaultText: 'none' },
   { name: 'store', type: 'string', arg: 'DIR', describe: 'where the results of a bare history file go', defaultText: 'store', defaultIsValue: true },
@@ -41,6 +48,7 @@ interface CheckArgs {
   'time-limit'?: number
   json?: boolean
   independent?: boolean
+  'consistency-models'?: string
   /** One string, or several when the flag is repeated. */
   option?: string | string[]
 }
@@ -82,6 +90,7 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
         timeLimitSeconds: argv['time-limit'],
         independent: argv.independent,
         options: parseOptions(argv.option === undefined ? [] : ([] as string[]).concat(argv.option)),
+        consistencyModels: argv['consistency-models']?.split(',').map((m) => m.trim()).filter((m) => m !== ''),
       })
       if (argv.json) process.stdout.write(JSON.stringify(outcome.results, null, 2) + '\n')
       else {

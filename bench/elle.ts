@@ -1,0 +1,134 @@
+/**
+ * Transactional checker benchmark (checkers/elle): synthetic list-append
+ * histories of 10k, 100k and 1M transactions (10 processes, 1-5 micro-ops per
+ * transaction, keys rotating so lists stay short), valid and with injected
+ * stale reads (cycles), and Elle's huge-scc.edn. Default models
+ * (strict-serializable: process and real-time edges included).
+ *
+ *   npm run bench -- elle                      # every case
+ *   npm run bench -- elle -- --sizes 10000,100000 --runs 5
+ *
+ * Each case runs in its own child process, so its peak memory (maxRSS) is its
+ * own. In a case, the check runs `runs` times, each interleaved with a
+ * baseline on the same history (pairing invocations with completions, one
+ * linear pass), and the medians are reported with their ratio: the ratio moves
+ * less than the time when the machine is shared. Prints one JSON document.
+ */
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { join, resolve } from 'node:path'
+import { importJepsenHistory } from '../core/history/edn-import.js'
+import { pairOps, type Op } from '../core/op.js'
+import { checkListAppend, simulateListAppend } from '../checkers/elle/index.js'
+
+const here = fileURLToPath(import.meta.url)
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+}
+const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits
+
+function historyFor(name: string): { history: Op[]; source: string } {
+  if (name === 'huge-scc') {
+    const root = resolve(join(here, '..', '..', '..'))
+    const file = join(root, 'test/fixtures/elle/jepsen-io-elle/huge-scc.edn')
+    return { history: importJepsenHistory(readFileSync(file, 'utf8'), file), source: 'test/fixtures/elle/jepsen-io-elle/huge-scc.edn' }
+  }
+  const [kind, size] = name.split('-') as [string, string]
+  const history = simulateListAppend({ txns: Number(size), processes: 10, maxOps: 5, keys: 8, appendsPerKey: 16, staleReadRate: kind === 'cycles' ? 0.001 : 0, seed: 7 })
+  return { history, source: `simulateListAppend(${kind}, ${size} txns)` }
+}
+
+/** One case, in this (child) process. */
+function runCase(name: string, runs: number): Record<string, unknown> {
+  const t0 = performance.now()
+  const { history, source } = historyFor(name)
+  const prepareMs = performance.now() - t0
+  const heapBefore = process.memoryUsage().heapUsed
+  const checks: number[] = []
+  const baselines: number[] = []
+  let result = checkListAppend(history) // warm-up, and the verdict reported
+  for (let i = 0; i < runs; i++) {
+    let t = performance.now()
+    const pairs = pairOps(history)
+    baselines.push(performance.now() - t)
+    if (pairs.length === 0) throw new Error('empty history')
+    t = performance.now()
+    result = checkListAppend(history)
+    checks.push(performance.now() - t)
+  }
+  const txns = result.stats.txns
+  const ms = median(checks)
+  return {
+    case: name,
+    source,
+    ops: history.length,
+    txns,
+    ok: result.stats.ok,
+    info: result.stats.info,
+    fail: result.stats.fail,
+    keys: result.stats.keys,
+    edges: result.stats.edges,
+    valid: result.valid,
+    anomalyTypes: result.anomalyTypes,
+    counts: result.counts,
+    not: result.not,
+    cyclicComponents: result.stats.cyclicComponents,
+    largestComponent: result.stats.largestComponent,
+    runs,
+    checkMs: round(ms),
+    checkMsAll: checks.map((x) => round(x)),
+    txnPerSecond: Math.round((txns / ms) * 1000),
+    baselinePairOpsMs: round(median(baselines), 2),
+    checkOverBaseline: round(ms / median(baselines), 1),
+    generateOrReadMs: round(prepareMs),
+    heapUsedHistoryMB: round(heapBefore / 2 ** 20),
+    peakRssMB: round(process.resourceUsage().maxRSS / 1024),
+  }
+}
+
+function main(): void {
+  const only = option('case', '')
+  if (only) {
+    process.stdout.write(JSON.stringify(runCase(only, Number(option('runs', '5')))))
+    return
+  }
+  const sizes = option('sizes', '10000,100000,1000000').split(',').map(Number)
+  const runs = Number(option('runs', '5'))
+  const cases = [...sizes.flatMap((s) => [`valid-${s}`, `cycles-${s}`]), 'huge-scc']
+  const results: Record<string, unknown>[] = []
+  for (const c of cases) {
+    // Fewer runs at a million transactions keep the benchmark under a few minutes.
+    const n = c.endsWith('-1000000') ? Math.min(runs, 3) : runs
+    const out = execFileSync(process.execPath, ['--max-old-space-size=8192', here, '--case', c, '--runs', String(n)], { encoding: 'utf8', maxBuffer: 1 << 24 })
+    results.push(JSON.parse(out) as Record<string, unknown>)
+    process.stderr.write(`elle bench: ${c} done\n`)
+  }
+  const valid = results.filter((r) => String(r.case).startsWith('valid-'))
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'elle',
+        node: process.version,
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model,
+        method: `each case in its own process; ${runs} timed checks (3 at 1M) after a warm-up, each after a baseline pass (pairOps) over the same history; medians`,
+        targets: { validTxnPerSecond: 150_000, hugeSccMs: 2000, oneMillionMs: 30_000 },
+        txnPerSecond: Math.min(...valid.map((r) => r.txnPerSecond as number)),
+        cases: results,
+      },
+      null,
+      2,
+    ),
+  )
+}
+
+main()
