@@ -37,6 +37,8 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
   const appendMop = new Int32Array(totalAppends)
   const appendPos = new Int32Array(totalAppends).fill(-1)
   const appendLast = new Uint8Array(totalAppends)
+  // The same transaction's previous append to the same key, or -1.
+  const appendPrev = new Int32Array(totalAppends).fill(-1)
   const writers: (Map<unknown, number> | undefined)[] = new Array<Map<unknown, number> | undefined>(nKeys)
   let a = 0
   for (let t = 0; t < n; t++) {
@@ -61,6 +63,12 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
       appendTxn[a] = t
       appendMop[a] = base + j
       appendLast[a] = isLastWriteOfKey(mopKey, mopWrite, base, m, j) ? 1 : 0
+      for (let b = a - 1; b >= 0 && appendTxn[b] === t; b--) {
+        if (mopKey[appendMop[b]!] === k) {
+          appendPrev[a] = b
+          break
+        }
+      }
       a++
     }
   }
@@ -121,6 +129,7 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
   // Place every observed append in its key's order; note the first position of
   // anything no valid execution could show (garbage, failed, repeated elements).
   const badPos = new Int32Array(nKeys).fill(0x7fffffff)
+  const incompatibleKey = new Uint8Array(nKeys)
   for (let k = 0; k < nKeys; k++) {
     const L = orderOf(k)
     const len = orderLen(k)
@@ -149,6 +158,26 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
     }
   }
 
+  // A transaction's appends to a key must appear in the order it made them.
+  for (let x = 0; x < totalAppends; x++) {
+    const p = appendPrev[x]!
+    if (p < 0 || appendPos[x]! < 0 || appendPos[p]! < 0 || appendPos[p]! < appendPos[x]!) continue
+    const k = mopKey[appendMop[x]!]!
+    if (incompatibleKey[k]) continue
+    incompatibleKey[k] = 1
+    const key = txns.keys[k]
+    const t = appendTxn[x]!
+    const made = [mopValue[appendMop[p]!], mopValue[appendMop[x]!]]
+    const L = orderOf(k).slice()
+    cases.add('incompatible-order', () => ({
+      type: 'incompatible-order',
+      key,
+      values: [made, L],
+      txns: [txnRef(txns, t, 'T1'), txnRef(txns, readTxn[orderRead[k]!]!, 'T2')],
+      explanation: `T1 appended ${show(made[0])} and then ${show(made[1])} to ${keyName(key)}, but T2 read ${keyName(key)} = ${show(L)}, with them the other way round`,
+    }))
+  }
+
   // Appends no read observed come after each key's longest read, in an order nothing shows.
   const unobserved: (number[] | undefined)[] = new Array<number[] | undefined>(nKeys)
   for (let x = 0; x < totalAppends; x++) {
@@ -158,7 +187,6 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
   }
 
   // --- per read: anomalies, wr and rw edges
-  const incompatibleKey = new Uint8Array(nKeys)
   const luKey: number[] = []
   const luLen: number[] = []
   const luTxn: number[] = []
