@@ -27,8 +27,8 @@ export class Budget {
     const before = this.spent
     this.spent += n
     if (this.spent > this.steps) throw new BudgetExceeded()
-    // Reading the clock every 4096 steps keeps it cheap.
-    if (before >>> 12 !== this.spent >>> 12 && performance.now() > this.deadline) throw new BudgetExceeded()
+    // Reading the clock on the first step and every 4096 steps after keeps it cheap.
+    if ((before === 0 || before >>> 12 !== this.spent >>> 12) && performance.now() > this.deadline) throw new BudgetExceeded()
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compose, mergeValidity, type Checker, type Validity } from '../../../checkers/checker.js'
+import { HistoryError } from '../../../core/errors.js'
 
 const fixed = (name: string, valid: Validity): Checker => ({ name, check: () => ({ valid, summary: `${name} says ${String(valid)}` }) })
 
@@ -29,5 +30,15 @@ describe('compose', () => {
     const r = await compose({ ok: fixed('ok', true), boom }).check([], { concurrency: 1, nodes: [] })
     expect(r.valid).toBe('unknown')
     expect((r.checkers as Record<string, { summary: string }>)['boom']?.summary).toMatch(/crashed: bad input/)
+  })
+
+  it('lets a bad-input error through (exit 3) instead of turning it into unknown', async () => {
+    const refuses: Checker = {
+      name: 'refuses',
+      check: () => {
+        throw new HistoryError('h.edn', 3, 'not a list-append history')
+      },
+    }
+    await expect(compose({ ok: fixed('ok', true), refuses }).check([], { concurrency: 1, nodes: [] })).rejects.toThrow(HistoryError)
   })
 })

@@ -10,7 +10,9 @@
  *
  * - Serializable: some order of all ok transactions and any subset of the
  *   info ones, executed one at a time from empty lists / null registers,
- *   gives every ok read its recorded value.
+ *   gives every ok read its recorded value. Strict serializable: such an
+ *   order that also puts each ok transaction before every transaction invoked
+ *   after its completion (history order is real time).
  * - Snapshot isolation (Adya's PL-SI without start times, as Cerone & Gotsman
  *   axiomatise it): some commit order of those transactions and, for each, a
  *   snapshot that is a prefix of the commit order before it, such that each ok
@@ -29,16 +31,21 @@ interface BTxn {
   ok: boolean
   mops: Mop[]
   writes: Set<unknown>
+  /** Positions of its invocation and (ok only) completion in the history; -1: none. */
+  invoked: number
+  completed: number
 }
 
 function txnsOf(history: readonly Op[]): BTxn[] {
   const open = new Map<unknown, Op>()
   const out: BTxn[] = []
+  const at = new Map<Op, number>(history.map((op, i) => [op, i]))
   const add = (invoke: Op, done: Op | undefined): void => {
     const type = done?.type ?? 'info'
     if (type === 'fail') return
     const mops = ((type === 'ok' ? done!.value : invoke.value) as Mop[]).map((m) => [...m] as Mop)
-    out.push({ ok: type === 'ok', mops, writes: new Set(mops.filter((m) => m[0] !== 'r').map((m) => m[1])) })
+    const writes = new Set(mops.filter((m) => m[0] !== 'r').map((m) => m[1]))
+    out.push({ ok: type === 'ok', mops, writes, invoked: at.get(invoke)!, completed: type === 'ok' ? at.get(done!)! : -1 })
   }
   for (const op of history) {
     if (op.f !== 'txn') continue
@@ -85,7 +92,11 @@ function apply(state: State, writes: Map<unknown, unknown>): State {
   return next
 }
 
-export function serializable(history: readonly Op[], dm: DataModel): boolean {
+/**
+ * Serializable; with `realtime` (strict serializability), the order must also
+ * put every ok transaction before each transaction invoked after it completed.
+ */
+export function serializable(history: readonly Op[], dm: DataModel, realtime = false): boolean {
   const txns = txnsOf(history)
   const okLeft = txns.filter((t) => t.ok).length
   const placed = new Array<boolean>(txns.length).fill(false)
@@ -94,6 +105,7 @@ export function serializable(history: readonly Op[], dm: DataModel): boolean {
     for (let i = 0; i < txns.length; i++) {
       if (placed[i]) continue
       const t = txns[i]!
+      if (realtime && txns.some((u, j) => !placed[j] && u.ok && u.completed < t.invoked)) continue
       const writes = run(dm, t, (k) => (state.has(k) ? state.get(k) : initial(dm)))
       if (!writes) continue
       placed[i] = true

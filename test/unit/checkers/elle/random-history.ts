@@ -28,6 +28,8 @@ export interface HistoryPlan {
   mode: 0 | 1 | 2
   /** Per read, in misbehaving mode: what it does. */
   faults: number[]
+  /** How far before and after its commit point each transaction is invoked and completes. */
+  spread: number[]
 }
 
 const txnPlan: fc.Arbitrary<TxnPlan> = fc.record({
@@ -42,6 +44,7 @@ export const historyPlan: fc.Arbitrary<HistoryPlan> = fc.record({
   txns: fc.array(txnPlan, { minLength: 1, maxLength: 6 }),
   mode: fc.constantFrom<0 | 1 | 2>(0, 1, 1, 2, 2),
   faults: fc.array(fc.nat({ max: 9 }), { minLength: 20, maxLength: 20 }),
+  spread: fc.array(fc.nat({ max: 250 }), { minLength: 12, maxLength: 12 }),
 })
 
 /** Runs the plan on a simulated store and records the history it gives. */
@@ -111,15 +114,18 @@ export function buildHistory(plan: HistoryPlan, dm: DataModel): Op[] {
     }
     states.push(next)
   }
-  // Every transaction invokes, then they complete in commit order: all of them are concurrent.
-  const history: Op[] = []
-  const push = (op: Omit<Op, 'index' | 'time'>): void => {
-    history.push({ ...op, index: history.length, time: history.length })
-  }
-  for (let x = 0; x < n; x++) push({ type: 'invoke', process: x, f: 'txn', value: invokeValues[x] })
-  for (const x of commitOrder) {
+  // Each transaction is invoked before its commit point and completes after it (commit
+  // points 100 apart, so neighbours may overlap); one process per transaction.
+  const timed: { at: number; op: Omit<Op, 'index' | 'time'> }[] = []
+  commitOrder.forEach((x, pos) => {
     const t = plan.txns[x]!
-    push({ type: t.outcome, process: x, f: 'txn', value: t.outcome === 'ok' ? doneValues[x] : invokeValues[x] })
-  }
-  return history
+    const c = 100 * pos + 50
+    timed.push({ at: c - plan.spread[(2 * x) % plan.spread.length]! - 0.5, op: { type: 'invoke', process: x, f: 'txn', value: invokeValues[x] } })
+    timed.push({
+      at: c + plan.spread[(2 * x + 1) % plan.spread.length]!,
+      op: { type: t.outcome, process: x, f: 'txn', value: t.outcome === 'ok' ? doneValues[x] : invokeValues[x] },
+    })
+  })
+  timed.sort((a, b) => a.at - b.at)
+  return timed.map(({ op }, index) => ({ ...op, index, time: index }))
 }
