@@ -16,7 +16,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { join, resolve } from 'node:path'
 import { importJepsenHistory } from '../core/history/edn-import.js'
@@ -54,6 +54,7 @@ function runCase(name: string, runs: number): Record<string, unknown> {
   const prepareMs = performance.now() - t0
   const heapBefore = process.memoryUsage().heapUsed
   const checks: number[] = []
+  const cpuTimes: number[] = []
   const baselines: number[] = []
   let result = checkListAppend(history) // warm-up, and the verdict reported
   for (let i = 0; i < runs; i++) {
@@ -62,8 +63,11 @@ function runCase(name: string, runs: number): Record<string, unknown> {
     baselines.push(performance.now() - t)
     if (pairs.length === 0) throw new Error('empty history')
     t = performance.now()
+    const cpu = process.cpuUsage()
     result = checkListAppend(history)
     checks.push(performance.now() - t)
+    const used = process.cpuUsage(cpu)
+    cpuTimes.push((used.user + used.system) / 1000)
   }
   const txns = result.stats.txns
   const ms = median(checks)
@@ -87,6 +91,9 @@ function runCase(name: string, runs: number): Record<string, unknown> {
     checkMs: round(ms),
     checkMsAll: checks.map((x) => round(x)),
     txnPerSecond: Math.round((txns / ms) * 1000),
+    // CPU time of the whole process (GC threads included): less moved by other work on the machine.
+    checkCpuMs: round(median(cpuTimes)),
+    txnPerCpuSecond: Math.round((txns / median(cpuTimes)) * 1000),
     baselinePairOpsMs: round(median(baselines), 2),
     checkOverBaseline: round(ms / median(baselines), 1),
     generateOrReadMs: round(prepareMs),
@@ -105,6 +112,7 @@ function main(): void {
   const runs = Number(option('runs', '5'))
   const cases = [...sizes.flatMap((s) => [`valid-${s}`, `cycles-${s}`]), 'huge-scc']
   const results: Record<string, unknown>[] = []
+  const loadBefore = loadavg()[0]
   for (const c of cases) {
     // Fewer runs at a million transactions keep the benchmark under a few minutes.
     const n = c.endsWith('-1000000') ? Math.min(runs, 3) : runs
@@ -120,6 +128,7 @@ function main(): void {
         node: process.version,
         cpus: cpus().length,
         cpuModel: cpus()[0]?.model,
+        loadAverage1m: { before: round(loadBefore!, 2), after: round(loadavg()[0]!, 2) },
         method: `each case in its own process; ${runs} timed checks (3 at 1M) after a warm-up, each after a baseline pass (pairOps) over the same history; medians`,
         targets: { validTxnPerSecond: 150_000, hugeSccMs: 2000, oneMillionMs: 30_000 },
         txnPerSecond: Math.min(...valid.map((r) => r.txnPerSecond as number)),

@@ -196,7 +196,8 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
     const R = readList[i]!
     const L = orderOf(k)
     const Llen = orderLen(k)
-    const mop = mops[t]![readMop[i]! - mopStart[t]!]!
+    // The micro-op itself is fetched only for a case: touching it costs a memory access per read.
+    const mopOf = (r: number): unknown[] => mops[readTxn[r]!]![readMop[r]! - mopStart[readTxn[r]!]!]!
     if (!isPrefix(R, R.length, L, Llen)) {
       if (!incompatibleKey[k]) {
         incompatibleKey[k] = 1
@@ -210,10 +211,10 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
           explanation: `T1 read ${keyName(key)} = ${show(shorter)} and T2 read ${show(longer)}: neither is a prefix of the other, so they cannot both be states of one list`,
         }))
       }
-      readAnomalies(txns, cases, t, k, mop, R, R.length, writerOf, appendTxn)
+      readAnomalies(txns, cases, t, k, mopOf(i), R, R.length, writerOf, appendTxn)
       continue
     }
-    if (badPos[k]! < R.length) readAnomalies(txns, cases, t, k, mop, R, R.length, writerOf, appendTxn)
+    if (badPos[k]! < R.length) readAnomalies(txns, cases, t, k, mopOf(i), R, R.length, writerOf, appendTxn)
     const len = readLen[i]!
     if (len < 0) continue // not an external read: its transaction's first read of k already counted
     if (len > 0) {
@@ -229,7 +230,7 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
               type: 'G1b',
               txns: [txnRef(txns, t, 'T1'), txnRef(txns, w, 'T2')],
               key,
-              mop,
+              mop: mopOf(i),
               element: e,
               explanation: `T1 read ${keyName(key)} up to ${show(e)}, an intermediate state: T2 appended ${show(e)} and then more to ${keyName(key)} in the same transaction`,
             }))
@@ -259,7 +260,7 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
           type: 'future-read',
           txns: [txnRef(txns, t, 'T1')],
           key,
-          mop,
+          mop: mopOf(i),
           element: e,
           explanation: `T1 read ${show(e)} in ${keyName(key)} before it appended ${show(e)} itself`,
         }))

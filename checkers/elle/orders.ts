@@ -44,20 +44,35 @@ export function realtimeReduction(txns: Txns, ids: ArrayLike<number>, edge: (fro
     if (txns.type[t] === FAIL) continue
     const at = txns.invokePos[t]!
     // Completions strictly before this invocation.
-    while (c < done.length && txns.completePos[done[c]!]! < at) complete(done[c++]!)
+    while (c < done.length && txns.completePos[done[c]!]! < at) complete(txns, frontier, done[c++]!)
     for (const f of frontier) edge(f, t)
-  }
-  function complete(t: number): void {
-    const start = txns.invokePos[t]!
-    let kept = 0
-    for (const f of frontier) if (txns.completePos[f]! > start) frontier[kept++] = f
-    frontier.length = kept
-    frontier.push(t)
   }
 }
 
 export function addRealtimeEdges(txns: Txns, edges: EdgeList): void {
-  const all = new Int32Array(txns.n)
-  for (let t = 0; t < txns.n; t++) all[t] = t
-  realtimeReduction(txns, all, (f, t) => edges.add(f, t, REALTIME))
+  // All transactions at once: walk history positions instead of sorting completions.
+  let end = 0
+  for (let t = 0; t < txns.n; t++) end = Math.max(end, txns.invokePos[t]! + 1, txns.completePos[t]! + 1)
+  const completedAt = new Int32Array(end).fill(-1)
+  for (let t = 0; t < txns.n; t++) if (txns.type[t] === OK) completedAt[txns.completePos[t]!] = t
+  const frontier: number[] = []
+  let pos = 0
+  for (let t = 0; t < txns.n; t++) {
+    if (txns.type[t] === FAIL) continue
+    const at = txns.invokePos[t]!
+    for (; pos < at; pos++) {
+      const done = completedAt[pos]!
+      if (done >= 0) complete(txns, frontier, done)
+    }
+    for (const f of frontier) edges.add(f, t, REALTIME)
+  }
+}
+
+/** t completed: it joins the frontier, and the members that precede it leave. */
+function complete(txns: Txns, frontier: number[], t: number): void {
+  const start = txns.invokePos[t]!
+  let kept = 0
+  for (const f of frontier) if (txns.completePos[f]! > start) frontier[kept++] = f
+  frontier.length = kept
+  frontier.push(t)
 }
