@@ -16,6 +16,7 @@ export type { Generator, GenLike, GenContext, OpTemplate, Invocation, Thread } f
 
 export { compose, mergeValidity, type Checker, type CheckResult, type CheckContext, type Validity } from './checkers/checker.js'
 export { linearizable, type LinearizableOptions } from './checkers/linearizable.js'
+export { listAppend, rwRegister, type ElleCheckerOptions } from './checkers/elle.js'
 export { stats } from './checkers/stats.js'
 export { setChecker, type SetCheckerOptions, type SetResult } from './checkers/set.js'
 export { bankChecker, type BankCheckerOptions, type BankResult } from './checkers/bank.js'

@@ -69,3 +69,39 @@ describe('agrees with brute-force serializability and snapshot isolation', () =>
     }, 120_000)
   }
 })
+
+describe('the documented limit (README.md, "What is exact")', () => {
+  it('list-append, snapshot isolation: two unobserved appends to one key are not ordered, so a violation is missed', () => {
+    // T1 read x = [] and appended to z and y; T2 read y = [] and appended to z and x; nobody read z.
+    // First committer wins orders T1 and T2 on z, and either order hides one's append from the other's read.
+    const h = buildHistory(
+      {
+        txns: [
+          { mops: [{ kind: 'r', key: 0 }, { kind: 'w', key: 2 }, { kind: 'w', key: 1 }], outcome: 'ok', effect: true, order: 0, snapshot: 0 },
+          { mops: [{ kind: 'r', key: 1 }, { kind: 'w', key: 2 }, { kind: 'w', key: 0 }], outcome: 'ok', effect: true, order: 1, snapshot: 0 },
+        ],
+        mode: 1,
+        faults: [0],
+        spread: [200, 200, 200, 200],
+      },
+      'list-append',
+    )
+    expect(unorderedAppends(h)).toBe(true)
+    expect(snapshotIsolation(h, 'list-append')).toBe(false)
+    const r = check(h, 'list-append', { consistencyModels: ['snapshot-isolation'] })
+    expect(r).toMatchObject({ valid: true, anomalyTypes: ['G2-item'] })
+    // With a read that orders the two appends, the anomaly is found.
+    const withRead = [...h, ...readOfZ(h)]
+    expect(check(withRead, 'list-append', { consistencyModels: ['snapshot-isolation'] }).valid).toBe(false)
+  })
+})
+
+/** A final read of key 2 (z) showing both appends, in commit order. */
+function readOfZ(h: Op[]): Op[] {
+  const appended = h.filter((op) => op.type === 'ok').flatMap((op) => (op.value as [string, unknown, unknown][]).filter(([f, k]) => f === 'append' && k === 2).map(([, , v]) => v))
+  const value = [['r', 2, appended]]
+  return [
+    { index: h.length, time: h.length, type: 'invoke', process: 99, f: 'txn', value: [['r', 2, null]] },
+    { index: h.length + 1, time: h.length + 1, type: 'ok', process: 99, f: 'txn', value },
+  ]
+}
