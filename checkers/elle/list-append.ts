@@ -178,13 +178,15 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
     }))
   }
 
-  // Appends no read observed come after each key's longest read, in an order nothing shows.
-  const unobserved: (number[] | undefined)[] = new Array<number[] | undefined>(nKeys)
-  for (let x = 0; x < totalAppends; x++) {
-    if (appendPos[x] !== -1 || type[appendTxn[x]!] === FAIL) continue
-    const k = mopKey[appendMop[x]!]!
-    ;(unobserved[k] ??= []).push(appendTxn[x]!)
-  }
+  // Appends no read observed come after each key's longest read, in an order nothing
+  // shows. Their transactions, by key: unobservedTxn[unobservedStart[k] .. unobservedStart[k + 1]).
+  const unobservedStart = new Int32Array(nKeys + 1)
+  const isUnobserved = (x: number): boolean => appendPos[x] === -1 && type[appendTxn[x]!] !== FAIL
+  for (let x = 0; x < totalAppends; x++) if (isUnobserved(x)) unobservedStart[mopKey[appendMop[x]!]! + 1]!++
+  for (let k = 0; k < nKeys; k++) unobservedStart[k + 1]! += unobservedStart[k]!
+  const unobservedTxn = new Int32Array(unobservedStart[nKeys]!)
+  const fill = unobservedStart.slice(0, nKeys)
+  for (let x = 0; x < totalAppends; x++) if (isUnobserved(x)) unobservedTxn[fill[mopKey[appendMop[x]!]!]!++] = appendTxn[x]!
 
   // --- per read: anomalies, wr and rw edges
   const luKey: number[] = []
@@ -242,7 +244,7 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
       const x = writerOf(k, L[len])
       if (x >= 0 && type[appendTxn[x]!] !== FAIL) edges.add(t, appendTxn[x]!, RW)
     } else {
-      for (const u of unobserved[k] ?? EMPTY_TXNS) edges.add(t, u, RW)
+      for (let u = unobservedStart[k]!; u < unobservedStart[k + 1]!; u++) edges.add(t, unobservedTxn[u]!, RW)
     }
     // Its own appends to k: seen before they were made (future read), and lost updates.
     const base = mopStart[t]!
@@ -285,7 +287,7 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
       if (prev >= 0) edges.add(prev, w, WW)
       prev = w
     }
-    if (prev >= 0) for (const u of unobserved[k] ?? EMPTY_TXNS) edges.add(prev, u, WW)
+    if (prev >= 0) for (let u = unobservedStart[k]!; u < unobservedStart[k + 1]!; u++) edges.add(prev, unobservedTxn[u]!, WW)
   }
 
   lostUpdates(txns, cases, luKey, luLen, luTxn, (k, len) => orderOf(k).slice(0, len))
@@ -339,8 +341,6 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
     return undefined
   }
 }
-
-const EMPTY_TXNS: readonly number[] = []
 
 function isLastWriteOfKey(mopKey: Int32Array, mopWrite: Uint8Array, base: number, m: number, j: number): boolean {
   const k = mopKey[base + j]

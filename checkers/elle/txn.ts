@@ -74,16 +74,16 @@ export function readTxns(history: readonly Op[], dataModel: DataModel): Txns {
   const proc = new Int32Array(H)
   const invokePos = new Int32Array(H)
   const completePos = new Int32Array(H)
-  const invokeOps: Op[] = []
-  const completeOps: (Op | undefined)[] = []
+  const invokeOps = new Array<Op>(H)
+  const completeOps = new Array<Op | undefined>(H)
   let count = 0
   const start = (op: Op, pos: number): number => {
     type[count] = INFO
     proc[count] = op.process as number
     invokePos[count] = pos
     completePos[count] = -1
-    invokeOps.push(op)
-    completeOps.push(undefined)
+    invokeOps[count] = op
+    completeOps[count] = undefined
     return count++
   }
 
