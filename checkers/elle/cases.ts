@@ -33,7 +33,7 @@ export function txnRef(txns: Txns, t: number, name: string): TxnRef {
     invokeIndex: txns.invokeIndex[t]!,
     process: txns.process[t]!,
     type: TYPE_NAMES[txns.type[t]!]!,
-    value: txns.mops[t]!,
+    value: txns.mops(t),
   }
 }
 

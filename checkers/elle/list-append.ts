@@ -23,6 +23,7 @@ import { Cases, keyName, show, txnRef } from './cases.js'
 import type { EdgeExplainer } from './explain.js'
 import { EdgeList, RW, WR, WW } from './graph.js'
 import { describe, ElleInputError, FAIL, OK, type Txns } from './txn.js'
+import { ValueIndex } from './value-index.js'
 
 const EMPTY: readonly unknown[] = []
 
@@ -39,7 +40,7 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
   const appendLast = new Uint8Array(totalAppends)
   // The same transaction's previous append to the same key, or -1.
   const appendPrev = new Int32Array(totalAppends).fill(-1)
-  const writers: (Map<unknown, number> | undefined)[] = new Array<Map<unknown, number> | undefined>(nKeys)
+  const writers = new ValueIndex(totalAppends)
   let a = 0
   for (let t = 0; t < n; t++) {
     const base = mopStart[t]!
@@ -51,15 +52,12 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
       if (v === null || typeof v === 'object') {
         throw new ElleInputError(`op ${txns.completeIndex[t]}: appended value ${describe(v)} to ${describe(txns.keys[k])}: values must be numbers or strings`, txns.completeIndex[t])
       }
-      let w = writers[k]
-      if (!w) writers[k] = w = new Map()
-      if (w.has(v)) {
+      if (!writers.add(k, v, a)) {
         throw new ElleInputError(
-          `op ${txns.completeIndex[t]}: ${describe(v)} is appended to ${describe(txns.keys[k])} more than once (also by op ${txns.completeIndex[appendTxn[w.get(v)!]!]}): list-append needs every appended value to be unique per key`,
+          `op ${txns.completeIndex[t]}: ${describe(v)} is appended to ${describe(txns.keys[k])} more than once (also by op ${txns.completeIndex[appendTxn[writers.get(k, v)]!]}): list-append needs every appended value to be unique per key`,
           txns.completeIndex[t],
         )
       }
-      w.set(v, a)
       appendTxn[a] = t
       appendMop[a] = base + j
       appendLast[a] = isLastWriteOfKey(mopKey, mopWrite, base, m, j) ? 1 : 0
@@ -72,12 +70,7 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
       a++
     }
   }
-  const writerOf = (k: number, e: unknown): number => {
-    const w = writers[k]
-    if (!w) return -1
-    const x = w.get(e)
-    return x === undefined ? -1 : x
-  }
+  const writerOf = (k: number, e: unknown): number => writers.get(k, e)
 
   // --- reads of committed transactions: internal consistency, then each read
   // that agrees with its own transaction is evidence of the key's order
@@ -199,7 +192,7 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
     const L = orderOf(k)
     const Llen = orderLen(k)
     // The micro-op itself is fetched only for a case: touching it costs a memory access per read.
-    const mopOf = (r: number): unknown[] => mops[readTxn[r]!]![readMop[r]! - mopStart[readTxn[r]!]!]!
+    const mopOf = (r: number): unknown[] => mops(readTxn[r]!)[readMop[r]! - mopStart[readTxn[r]!]!]!
     if (!isPrefix(R, R.length, L, Llen)) {
       if (!incompatibleKey[k]) {
         incompatibleKey[k] = 1
@@ -314,7 +307,7 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
         }
       }
     } else if (rel === WW) {
-      const list = mops[to]!
+      const list = mops(to)
       const base = mopStart[to]!
       for (let j = 0; j < list.length; j++) {
         if (!mopWrite[base + j]) continue
@@ -333,7 +326,7 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
     return x < 0 ? -1 : appendTxn[x]!
   }
   function appendedBy(t: number, k: number): unknown {
-    const list = mops[t]!
+    const list = mops(t)
     const base = mopStart[t]!
     for (let j = 0; j < list.length; j++) {
       if (mopWrite[base + j] && mopKey[base + j] === k && appendPos[writerOf(k, list[j]![2])] === -1) return list[j]![2]
@@ -365,7 +358,7 @@ const INCONSISTENT = -2
  * reported here).
  */
 function externalLength(txns: Txns, cases: Cases, t: number, j: number, R: readonly unknown[]): number {
-  const list = txns.mops[t]!
+  const list = txns.mops(t)
   const base = txns.mopStart[t]!
   const k = txns.mopKey[base + j]
   let first = true
@@ -472,35 +465,45 @@ export function lostUpdates(
   readers: number[],
   version: (k: number, v: number) => unknown,
 ): void {
-  // Grouped by (key, version) through one number where it fits, else a string.
-  const first = new Map<number | string, number>()
-  const groups = new Map<number | string, number[]>()
-  for (let i = 0; i < keys.length; i++) {
-    const v = versions[i]!
-    const c = v < 0x400000 ? keys[i]! * 0x400000 + v : `${keys[i]}:${v}`
-    const f = first.get(c)
-    if (f === undefined) first.set(c, i)
-    else {
-      let g = groups.get(c)
-      if (!g) groups.set(c, (g = [f]))
-      g.push(i)
+  // Grouped by (key, version) with two counting sorts: no object per reader.
+  const n = keys.length
+  if (n < 2) return
+  const byVersion = countingOrder(versions, Int32Array.from({ length: n }, (_, i) => i))
+  const order = countingOrder(keys, byVersion)
+  for (let i = 0; i < n; ) {
+    const first = order[i]!
+    let j = i + 1
+    while (j < n && keys[order[j]!] === keys[first] && versions[order[j]!] === versions[first]) j++
+    if (j - i >= 2) {
+      const group = [...new Set(Array.from(order.subarray(i, j), (x) => readers[x]!))].sort((a, b) => a - b)
+      if (group.length >= 2) {
+        const k = keys[first]!
+        const v = version(k, versions[first]!)
+        const key = txns.keys[k]
+        cases.add('lost-update', () => ({
+          type: 'lost-update',
+          key,
+          value: v,
+          txns: group.slice(0, 8).map((t, m) => txnRef(txns, t, `T${m + 1}`)),
+          explanation: `${group.length} transactions (${group
+            .slice(0, 8)
+            .map((_, m) => `T${m + 1}`)
+            .join(', ')}) read ${keyName(key)} = ${show(v)} and each then wrote ${keyName(key)}: each write was made without seeing the others`,
+        }))
+      }
     }
+    i = j
   }
-  for (const members of groups.values()) {
-    const group = [...new Set(members.map((x) => readers[x]!))].sort((a, b) => a - b)
-    if (group.length < 2) continue
-    const k = keys[members[0]!]!
-    const v = version(k, versions[members[0]!]!)
-    const key = txns.keys[k]
-    cases.add('lost-update', () => ({
-      type: 'lost-update',
-      key,
-      value: v,
-      txns: group.slice(0, 8).map((t, n) => txnRef(txns, t, `T${n + 1}`)),
-      explanation: `${group.length} transactions (${group
-        .slice(0, 8)
-        .map((_, n) => `T${n + 1}`)
-        .join(', ')}) read ${keyName(key)} = ${show(v)} and each then wrote ${keyName(key)}: each write was made without seeing the others`,
-    }))
-  }
+}
+
+/** `items` reordered stably by `by[item]` (small non-negative integers). */
+function countingOrder(by: number[], items: Int32Array): Int32Array {
+  let max = 0
+  for (let i = 0; i < items.length; i++) max = Math.max(max, by[items[i]!]!)
+  const start = new Int32Array(max + 2)
+  for (let i = 0; i < items.length; i++) start[by[items[i]!]! + 1]!++
+  for (let v = 0; v <= max; v++) start[v + 1]! += start[v]!
+  const out = new Int32Array(items.length)
+  for (let i = 0; i < items.length; i++) out[start[by[items[i]!]!]!++] = items[i]!
+  return out
 }

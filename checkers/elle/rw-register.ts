@@ -43,7 +43,7 @@ export function analyseRwRegister(txns: Txns, cases: Cases, edges: EdgeList, ord
   const writeTxn: number[] = []
   const writeLast: boolean[] = []
   for (let t = 0; t < n; t++) {
-    const list = mops[t]!
+    const list = mops(t)
     const base = mopStart[t]!
     for (let j = 0; j < list.length; j++) {
       if (!mopWrite[base + j]) continue
@@ -84,7 +84,7 @@ export function analyseRwRegister(txns: Txns, cases: Cases, edges: EdgeList, ord
   const versionOf: unknown[] = []
   for (let t = 0; t < n; t++) {
     if (type[t] !== OK) continue
-    const list = mops[t]!
+    const list = mops(t)
     const base = mopStart[t]!
     for (let j = 0; j < list.length; j++) {
       if (mopWrite[base + j]) continue
@@ -191,7 +191,7 @@ export function analyseRwRegister(txns: Txns, cases: Cases, edges: EdgeList, ord
   }
   for (let t = 0; t < n; t++) {
     if (type[t] === FAIL) continue
-    const list = mops[t]!
+    const list = mops(t)
     const base = mopStart[t]!
     for (let j = 0; j < list.length; j++) {
       if (!mopWrite[base + j]) continue
@@ -278,7 +278,7 @@ export function analyseRwRegister(txns: Txns, cases: Cases, edges: EdgeList, ord
       }
       return undefined
     }
-    const list = mops[to]!
+    const list = mops(to)
     const base = mopStart[to]!
     for (let j = 0; j < list.length; j++) {
       if (!mopWrite[base + j]) continue
@@ -319,7 +319,7 @@ function readsFirst(txns: Txns, t: number, k: number): boolean {
  * (its final write, else what it read). Undefined where unknown.
  */
 function accesses(txns: Txns, t: number): [number, unknown, unknown][] {
-  const list = txns.mops[t]!
+  const list = txns.mops(t)
   const base = txns.mopStart[t]!
   const ok = txns.type[t] === OK
   const out = new Map<number, [number, unknown, unknown]>()

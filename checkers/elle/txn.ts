@@ -40,7 +40,10 @@ export interface Txns {
   /** The history's op indexes, for results. */
   invokeIndex: Int32Array
   completeIndex: Int32Array
-  mops: Mop[][]
+  /** Its micro-operations, as the history holds them (the completion's, or the invocation's when that is all there is). */
+  mops(t: number): Mop[]
+  /** The history, whose positions the columns refer to. */
+  history: readonly Op[]
   /** Micro-op j of txn t is at mopStart[t] + j in the flat columns below. */
   mopStart: Int32Array
   mopKey: Int32Array
@@ -74,16 +77,12 @@ export function readTxns(history: readonly Op[], dataModel: DataModel): Txns {
   const proc = new Int32Array(H)
   const invokePos = new Int32Array(H)
   const completePos = new Int32Array(H)
-  const invokeOps = new Array<Op>(H)
-  const completeOps = new Array<Op | undefined>(H)
   let count = 0
   const start = (op: Op, pos: number): number => {
     type[count] = INFO
     proc[count] = op.process as number
     invokePos[count] = pos
     completePos[count] = -1
-    invokeOps[count] = op
-    completeOps[count] = undefined
     return count++
   }
 
@@ -101,23 +100,25 @@ export function readTxns(history: readonly Op[], dataModel: DataModel): Txns {
     open.delete(op.process)
     type[t] = op.type === 'ok' ? OK : op.type === 'fail' ? FAIL : INFO
     completePos[t] = pos
-    completeOps[t] = op
   }
 
+  // Positions only, no array of ops: on a long history the heap is the history,
+  // and every extra array of references is work for the garbage collector.
   const n = count
-  const mops: Mop[][] = new Array<Mop[]>(n)
+  const valuePos = new Int32Array(n)
   const mopStart = new Int32Array(n + 1)
   let total = 0
   for (let t = 0; t < n; t++) {
-    const done = completeOps[t]
-    const value = type[t] === OK || (done !== undefined && Array.isArray(done.value)) ? done!.value : invokeOps[t]!.value
-    const at = (done ?? invokeOps[t]!).index
+    const done = completePos[t]! >= 0 ? history[completePos[t]!] : undefined
+    valuePos[t] = type[t] === OK || (done !== undefined && Array.isArray(done.value)) ? completePos[t]! : invokePos[t]!
+    const value = history[valuePos[t]!]!.value
+    const at = (done ?? history[invokePos[t]!]!).index
     if (!Array.isArray(value)) throw new ElleInputError(`op ${at}: a transaction's value must be a list of micro-operations, found ${describe(value)}`, at)
-    mops[t] = value as Mop[]
     mopStart[t] = total
     total += value.length
   }
   mopStart[n] = total
+  const mops = (t: number): Mop[] => history[valuePos[t]!]!.value as Mop[]
 
   const ids = new Map<unknown, number>()
   const keys: unknown[] = []
@@ -125,12 +126,12 @@ export function readTxns(history: readonly Op[], dataModel: DataModel): Txns {
   const mopWrite = new Uint8Array(total)
   const mopValue = new Array<unknown>(total)
   for (let t = 0; t < n; t++) {
-    const list = mops[t]!
+    const list = mops(t)
     const base = mopStart[t]!
     for (let j = 0; j < list.length; j++) {
       const m = list[j]
       if (!Array.isArray(m) || m.length !== 3 || (m[0] !== 'r' && m[0] !== writeF)) {
-        const at = (completeOps[t] ?? invokeOps[t]!).index
+        const at = history[completePos[t]! >= 0 ? completePos[t]! : invokePos[t]!]!.index
         throw new ElleInputError(
           `op ${at}: ${describe(m)} is not a ${dataModel} micro-operation: expected ['${writeF}', key, value] or ['r', key, value]`,
           at,
@@ -145,8 +146,8 @@ export function readTxns(history: readonly Op[], dataModel: DataModel): Txns {
   const completeIndex = new Int32Array(n)
   const invokeIndex = new Int32Array(n)
   for (let t = 0; t < n; t++) {
-    invokeIndex[t] = invokeOps[t]!.index
-    completeIndex[t] = (completeOps[t] ?? invokeOps[t]!).index
+    invokeIndex[t] = history[invokePos[t]!]!.index
+    completeIndex[t] = history[completePos[t]! >= 0 ? completePos[t]! : invokePos[t]!]!.index
   }
   return {
     n,
@@ -157,6 +158,7 @@ export function readTxns(history: readonly Op[], dataModel: DataModel): Txns {
     invokeIndex,
     completeIndex,
     mops,
+    history,
     mopStart,
     mopKey,
     mopWrite,

@@ -19,7 +19,7 @@ describe('readTxns', () => {
     expect([...t.type]).toEqual([FAIL, OK, INFO])
     expect([...t.invokePos]).toEqual([0, 1, 4])
     expect([...t.completePos]).toEqual([3, 2, -1])
-    expect(t.mops[1]).toEqual([['r', 'x', [1]]])
+    expect(t.mops(1)).toEqual([['r', 'x', [1]]])
     expect(t.keys).toEqual(['x', 'y'])
     expect([...t.mopWrite]).toEqual([1, 0, 1])
   })
@@ -29,7 +29,7 @@ describe('readTxns', () => {
       { index: 0, time: 0, type: 'invoke', process: 0, f: 'txn', value: [['w', 'x', 1]] },
       { index: 1, time: 1, type: 'info', process: 0, f: 'txn', value: null, error: 'timeout' },
     ]
-    expect(readTxns(h, 'rw-register').mops[0]).toEqual([['w', 'x', 1]])
+    expect(readTxns(h, 'rw-register').mops(0)).toEqual([['w', 'x', 1]])
   })
 
   it('a completion without an invocation counts as invoked where it completed; other ops are ignored', () => {
