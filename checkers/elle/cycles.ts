@@ -20,7 +20,7 @@
  */
 import { classifyCycle, cycleName, impliedAnomalies, type CycleBase, type Level } from './anomalies.js'
 import { ANY_RW, levelOf, NON_RW, RW_AT, WR, WW_AT, type Graph } from './graph.js'
-import { Budget, BudgetExceeded, components, edgeTarget, shortestPath, type Components, type Scope, type Walk } from './scc.js'
+import { Budget, BudgetExceeded, components, shortestPath, type Components, type Scope, type Walk } from './scc.js'
 
 /** A cycle as transactions and the relation of each step (t[i] -rels[i]-> t[i+1], wrapping). */
 export interface FoundCycle {
@@ -91,7 +91,7 @@ export function searchComponent(g: Graph, members: Int32Array, local: Int32Array
       if (want('G-single-item')) {
         plain ??= components(g, scope, plainWalk, budget)
         // An rw edge whose ends share a ww/wr component closes a cycle with exactly one rw.
-        const c = witness(g, scope, { ...plainWalk, plain: NON_RW[level]! | RW_AT[level]! }, RW_AT[level]!, level, budget, plain, plainWalk)
+        const c = witness(g, scope, plainWalk, RW_AT[level]!, level, budget, plain)
         if (c) record(c)
       }
       if (want('G-nonadjacent-item')) {
@@ -115,39 +115,29 @@ export function searchComponent(g: Graph, members: Int32Array, local: Int32Array
 }
 
 /**
- * Finds an edge whose relation is in `seed` and whose two ends lie in one
- * component of `walk`'s graph, then the shortest way back along `back` (the
- * same walk unless given): edge plus path is the cycle.
+ * The shortest cycle made of one edge whose relation is in `seed` and a path
+ * back along `walk` inside one component of it (`comps`). The seed edge leaves
+ * its node in state 0; in the two-state walk it is an rw edge and lands in
+ * state 1. A few seed edges are tried and the shortest cycle kept: short
+ * cycles read best.
  */
-function witness(
-  g: Graph,
-  scope: Scope,
-  walk: Walk,
-  seed: number,
-  level: Level,
-  budget: Budget,
-  comps?: Components,
-  back?: Walk,
-): FoundCycle | undefined {
-  const pathWalk = back ?? walk
-  const cs = comps ?? components(g, scope, pathWalk, budget)
-  const d = pathWalk.doubled ? 1 : 0
-  // A few seed edges are tried and the shortest cycle kept: short cycles read best.
+function witness(g: Graph, scope: Scope, walk: Walk, seed: number, level: Level, budget: Budget, comps?: Components): FoundCycle | undefined {
+  const cs = comps ?? components(g, scope, walk, budget)
+  const d = walk.doubled ? 1 : 0
   let best: number[] | undefined
   let tries = 0
   search: for (let i = 0; i < scope.nodes.length; i++) {
     const v = scope.nodes[i]!
-    const x = i << d // a seed edge leaves a node in state 0
+    const x = i << d
     const end = g.offsets[v + 1]!
     budget.spend(end - g.offsets[v]! + 1)
     for (let pos = g.offsets[v]!; pos < end; pos++) {
       if (!(g.rels[pos]! & seed)) continue
-      const y = edgeTarget(g, scope, pathWalk.doubled ? pathWalk : walk, x, pos)
-      if (y < 0) continue
-      // The seed edge is taken even when the walk back does not follow its relation.
-      const yy = pathWalk.doubled ? y : scope.local[g.targets[pos]!]!
-      if (cs.comp[yy] !== cs.comp[x] || cs.size[cs.comp[x]!]! < 2) continue
-      const path = shortestPath(g, scope, pathWalk, cs, yy, x, budget)
+      const lw = scope.local[g.targets[pos]!]!
+      if (lw < 0) continue
+      const y = (lw << d) | d
+      if (cs.comp[y] !== cs.comp[x]) continue
+      const path = shortestPath(g, scope, walk, cs, y, x, budget)
       if (!path) continue
       if (!best || path.length + 1 < best.length) best = [pos, ...path]
       if (best.length === 2 || ++tries >= WITNESS_TRIES) break search

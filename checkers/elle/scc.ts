@@ -188,8 +188,3 @@ export function shortestPath(
   for (let x = to; x !== from; x = prev[x]!) path.push(viaEdge[x]!)
   return path.reverse()
 }
-
-/** The virtual node an edge at `pos` leads to from virtual node x (exported for witness searches). */
-export function edgeTarget(g: Graph, scope: Scope, walk: Walk, x: number, pos: number): number {
-  return follow(g, scope, walk, walk.doubled ? x & 1 : 0, pos)
-}
