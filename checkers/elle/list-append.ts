@@ -185,14 +185,14 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
   const luKey: number[] = []
   const luLen: number[] = []
   const luTxn: number[] = []
+  // A read's micro-op itself is fetched only for a case: touching it costs a memory access per read.
+  const mopOf = (r: number): unknown[] => mops(readTxn[r]!)[readMop[r]! - mopStart[readTxn[r]!]!]!
   for (let i = 0; i < nReads; i++) {
     const t = readTxn[i]!
     const k = readKey[i]!
     const R = readList[i]!
     const L = orderOf(k)
     const Llen = orderLen(k)
-    // The micro-op itself is fetched only for a case: touching it costs a memory access per read.
-    const mopOf = (r: number): unknown[] => mops(readTxn[r]!)[readMop[r]! - mopStart[readTxn[r]!]!]!
     if (!isPrefix(R, R.length, L, Llen)) {
       if (!incompatibleKey[k]) {
         incompatibleKey[k] = 1
