@@ -120,6 +120,9 @@ const checkers: Record<string, { description: string; make: (o: NamedCheckerOpti
 export function namedChecker(name: string, options: NamedCheckerOptions): Checker {
   const c = checkers[name]
   if (!c) throw new UnknownNameError('checker', name, Object.keys(checkers))
+  if (options.consistencyModels && name !== 'list-append' && name !== 'rw-register') {
+    throw new UsageError(`--consistency-models is for the transactional checkers, not ${name}`, 'use it with --checker list-append or rw-register')
+  }
   return c.make(options)
 }
 

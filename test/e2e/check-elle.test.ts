@@ -76,7 +76,7 @@ describe('dstest check with the transactional checkers', () => {
     expect(r.stdout).toMatch(/list-append: UNKNOWN - could not decide: the cycle search ran out of budget/)
   })
 
-  it('bad input: the other data model, an unknown model (exit 3, one line)', () => {
+  it('bad input: the other data model, an unknown model, models for another checker (exit 3, one line)', () => {
     const wrong = check(join(F, 'ligurio-elle-cli/rw-register.edn'), '--checker', 'list-append')
     expect(wrong.code).toBe(3)
     expect(wrong.stderr.trim().split('\n')).toHaveLength(1)
@@ -84,6 +84,9 @@ describe('dstest check with the transactional checkers', () => {
     const model = check(join(F, 'jepsen-io-elle/paper-example.edn'), '--checker', 'list-append', '--consistency-models', 'serialisable')
     expect(model.code).toBe(3)
     expect(model.stderr).toMatch(/unknown consistency model 'serialisable': choose one of: .*serializable/)
+    const other = check(join(F, 'jepsen-io-elle/paper-example.edn'), '--checker', 'stats', '--consistency-models', 'serializable')
+    expect(other.code).toBe(3)
+    expect(other.stderr).toMatch(/--consistency-models is for the transactional checkers, not stats/)
   })
 
   it('dstest list checkers describes both', () => {
