@@ -56,8 +56,8 @@ const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 
 function historyFor(name: string): { history: Op[]; source: string } {
   if (name === 'huge-scc') {
     const root = resolve(join(here, '..', '..', '..'))
-    const file = join(root, 'test/fixtures/elle/jepsen-io-elle/huge-scc.edn')
-    return { history: importJepsenHistory(readFileSync(file, 'utf8'), file), source: 'test/fixtures/elle/jepsen-io-elle/huge-scc.edn' }
+    const file = join(root, 'test/fixtures/elle/jepsen-io-elle/histories/huge-scc.edn')
+    return { history: importJepsenHistory(readFileSync(file, 'utf8'), file), source: 'test/fixtures/elle/jepsen-io-elle/histories/huge-scc.edn' }
   }
   const [kind, size] = name.split('-') as [string, string]
   const history = simulateListAppend({ txns: Number(size), processes: 10, maxOps: 5, keys: 8, appendsPerKey: 16, staleReadRate: kind === 'cycles' ? 0.001 : 0, seed: 7 })

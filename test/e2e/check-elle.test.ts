@@ -17,7 +17,7 @@ const check = (file: string, ...args: string[]) => dstest(['check', file, ...arg
 
 describe('dstest check with the transactional checkers', () => {
   it("Elle's paper example: G-single, exit 1, with the cycle explained", () => {
-    const r = check(join(F, 'jepsen-io-elle/paper-example.edn'), '--checker', 'list-append')
+    const r = check(join(F, 'jepsen-io-elle/histories/paper-example.edn'), '--checker', 'list-append')
     expect(r.code).toBe(1)
     const lines = r.stdout.split('\n')
     expect(lines).toContain('  list-append: INVALID - G-single-item (forbidden by strict-serializable): not consistent-view, repeatable-read')
@@ -29,7 +29,7 @@ describe('dstest check with the transactional checkers', () => {
   })
 
   it('--consistency-models chooses what counts: a write skew is fine for snapshot isolation, not for repeatable read', () => {
-    const file = join(F, 'jepsen-io-elle/si-without-g-single.edn')
+    const file = join(F, 'jepsen-io-elle/histories/si-without-g-single.edn')
     const si = check(file, '--checker', 'list-append', '--consistency-models', 'snapshot-isolation')
     expect(si.code).toBe(0)
     expect(si.stdout).toMatch(/list-append: VALID - .*found G2-item, which snapshot-isolation allows/)
@@ -40,11 +40,17 @@ describe('dstest check with the transactional checkers', () => {
 
   it('a JSON history of registers, and --json results with the plain data', () => {
     const dir = tempDir()
-    const r = dstest(['check', join(F, 'ligurio-elle-cli/rw-register.json'), '--checker', 'rw-register', '--json', '--store', dir])
+    const r = dstest(['check', join(F, 'ligurio-elle-cli/histories/elle/rw-register.json'), '--checker', 'rw-register', '--json', '--store', dir])
     expect(r.code).toBe(1)
     const results = JSON.parse(r.stdout) as { valid: boolean; checkers: Record<string, { anomalyTypes: string[]; not: string[] }> }
     expect(results.valid).toBe(false)
     expect(results.checkers['rw-register']).toMatchObject({ anomalyTypes: ['garbage-read'], not: ['read-uncommitted'] })
+    // Elle's verdict, which does not look for garbage reads.
+    const asElle = dstest(['check', join(F, 'ligurio-elle-cli/histories/elle/rw-register.json'), '--checker', 'rw-register', '--option', 'garbageReads=false', '--store', dir])
+    expect(asElle.code).toBe(0)
+    expect(dstest(['check', join(F, 'ligurio-elle-cli/histories/elle/rw-register.json'), '--checker', 'rw-register', '--option', 'fifo=true', '--store', dir]).stderr).toMatch(
+      /checker rw-register has no option 'fifo'/,
+    )
   })
 
   it('a dstest JSONL history', () => {
@@ -71,20 +77,20 @@ describe('dstest check with the transactional checkers', () => {
   })
 
   it('undecided when the search runs out of time: exit 2', () => {
-    const r = check(join(F, 'jepsen-io-elle/huge-scc.edn'), '--checker', 'list-append', '--time-limit', '0.000001')
+    const r = check(join(F, 'jepsen-io-elle/histories/huge-scc.edn'), '--checker', 'list-append', '--time-limit', '0.000001')
     expect(r.code).toBe(2)
     expect(r.stdout).toMatch(/list-append: UNKNOWN - could not decide: the cycle search ran out of budget/)
   })
 
   it('bad input: the other data model, an unknown model, models for another checker (exit 3, one line)', () => {
-    const wrong = check(join(F, 'ligurio-elle-cli/rw-register.edn'), '--checker', 'list-append')
+    const wrong = check(join(F, 'ligurio-elle-cli/histories/elle/rw-register.edn'), '--checker', 'list-append')
     expect(wrong.code).toBe(3)
     expect(wrong.stderr.trim().split('\n')).toHaveLength(1)
     expect(wrong.stderr).toMatch(/not a list-append history: op 1: \["w","x",2\] is not a list-append micro-operation/)
-    const model = check(join(F, 'jepsen-io-elle/paper-example.edn'), '--checker', 'list-append', '--consistency-models', 'serialisable')
+    const model = check(join(F, 'jepsen-io-elle/histories/paper-example.edn'), '--checker', 'list-append', '--consistency-models', 'serialisable')
     expect(model.code).toBe(3)
     expect(model.stderr).toMatch(/unknown consistency model 'serialisable': choose one of: .*serializable/)
-    const other = check(join(F, 'jepsen-io-elle/paper-example.edn'), '--checker', 'stats', '--consistency-models', 'serializable')
+    const other = check(join(F, 'jepsen-io-elle/histories/paper-example.edn'), '--checker', 'stats', '--consistency-models', 'serializable')
     expect(other.code).toBe(3)
     expect(other.stderr).toMatch(/--consistency-models is for the transactional checkers, not stats/)
   })

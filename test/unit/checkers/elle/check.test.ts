@@ -34,7 +34,7 @@ describe('verdict', () => {
   })
 
   it('a search that runs out of budget is undecided, with what it found', () => {
-    const h = fixture('jepsen-io-elle/huge-scc.edn')
+    const h = fixture('jepsen-io-elle/histories/huge-scc.edn')
     const r = checkListAppend(h, { budget: { steps: 2000 } })
     expect(r.valid).toBe('unknown')
     expect(r.anomalyTypes).toEqual(['cycle-search-timeout'])
@@ -46,7 +46,7 @@ describe('verdict', () => {
   it('what was found before the budget ran out still decides: an invalid verdict stands', () => {
     // Two components: a G0 found at once, and huge-scc's, cut short.
     const g0 = concurrent([1_000_000, [['append', 'gx', 1], ['append', 'gy', 1]]], [1_000_001, [['append', 'gx', 2], ['append', 'gy', 2]]], [1_000_002, [['r', 'gx', [1, 2]], ['r', 'gy', [2, 1]]]])
-    const h = [...fixture('jepsen-io-elle/huge-scc.edn'), ...g0.map((op, i) => ({ ...op, index: 20_000 + i }))]
+    const h = [...fixture('jepsen-io-elle/histories/huge-scc.edn'), ...g0.map((op, i) => ({ ...op, index: 20_000 + i }))]
     const r = checkListAppend(h, { budget: { steps: 5000 } })
     expect(r.valid).toBe(false)
     expect(r.anomalyTypes).toContain('G0')

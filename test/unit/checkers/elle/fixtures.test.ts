@@ -5,7 +5,7 @@ import { checkListAppend, checkRwRegister } from '../../../../checkers/elle/inde
 import { fixture } from './helpers.js'
 
 describe('Elle histories', () => {
-  for (const file of ['jepsen-io-elle/paper-example.edn', 'ligurio-elle-cli/paper-example.edn', 'ligurio-elle-cli/paper-example.json']) {
+  for (const file of ['jepsen-io-elle/histories/paper-example.edn', 'ligurio-elle-cli/histories/elle/paper-example.edn', 'ligurio-elle-cli/histories/elle/paper-example.json']) {
     it(`${file}: G-single-item (read skew), so not consistent view nor repeatable read`, () => {
       const r = checkListAppend(fixture(file))
       expect(r.valid).toBe(false)
@@ -20,14 +20,14 @@ describe('Elle histories', () => {
   }
 
   it('paper-example: the .edn and .json copies give the same result', () => {
-    const { stats: a, ...edn } = checkListAppend(fixture('ligurio-elle-cli/paper-example.edn'))
-    const { stats: b, ...json } = checkListAppend(fixture('ligurio-elle-cli/paper-example.json'))
+    const { stats: a, ...edn } = checkListAppend(fixture('ligurio-elle-cli/histories/elle/paper-example.edn'))
+    const { stats: b, ...json } = checkListAppend(fixture('ligurio-elle-cli/histories/elle/paper-example.json'))
     expect(json).toEqual(edn)
     expect(b.txns).toBe(a.txns)
   })
 
   it('si-without-g-single.edn, checked for snapshot isolation and repeatable read: exactly G2-item', () => {
-    const r = checkListAppend(fixture('jepsen-io-elle/si-without-g-single.edn'), { consistencyModels: ['snapshot-isolation', 'repeatable-read'] })
+    const r = checkListAppend(fixture('jepsen-io-elle/histories/si-without-g-single.edn'), { consistencyModels: ['snapshot-isolation', 'repeatable-read'] })
     expect(r.valid).toBe(false)
     expect(r.anomalyTypes).toEqual(['G2-item'])
     expect(r.forbidden).toEqual(['G2-item'])
@@ -37,21 +37,21 @@ describe('Elle histories', () => {
   })
 
   it('si-without-g-single.edn is snapshot isolated', () => {
-    const r = checkListAppend(fixture('jepsen-io-elle/si-without-g-single.edn'), { consistencyModels: ['snapshot-isolation'] })
+    const r = checkListAppend(fixture('jepsen-io-elle/histories/si-without-g-single.edn'), { consistencyModels: ['snapshot-isolation'] })
     expect(r.valid).toBe(true)
     expect(r.anomalyTypes).toEqual(['G2-item'])
     expect(r.forbidden).toEqual([])
   })
 
   it('list-append-gh-30.edn is not serializable (a write skew: each read [] of a key the other appended to)', () => {
-    const r = checkListAppend(fixture('ligurio-elle-cli/list-append-gh-30.edn'), { consistencyModels: ['serializable'] })
+    const r = checkListAppend(fixture('ligurio-elle-cli/histories/elle/list-append-gh-30.edn'), { consistencyModels: ['serializable'] })
     expect(r.valid).toBe(false)
     expect(r.anomalyTypes).toEqual(['G2-item'])
     const c = r.anomalies['G2-item']![0] as { cycle: { index: number }[] }
     expect(c.cycle.map((t) => t.index).sort()).toEqual([5, 7])
   })
 
-  for (const file of ['ligurio-elle-cli/rw-register.edn', 'ligurio-elle-cli/rw-register.json']) {
+  for (const file of ['ligurio-elle-cli/histories/elle/rw-register.edn', 'ligurio-elle-cli/histories/elle/rw-register.json']) {
     it(`${file}: only its garbage read (x = 3, never written), which rules out every model`, () => {
       const r = checkRwRegister(fixture(file))
       expect(r.anomalyTypes).toEqual(['garbage-read'])
@@ -68,7 +68,7 @@ describe('Elle histories', () => {
   }
 
   it('huge-scc.edn (10,254 transactions): invalid, strong snapshot isolation ruled out', () => {
-    const r = checkListAppend(fixture('jepsen-io-elle/huge-scc.edn'))
+    const r = checkListAppend(fixture('jepsen-io-elle/histories/huge-scc.edn'))
     expect(r.stats.txns).toBe(10254)
     expect(r.valid).toBe(false)
     expect(r.not).toContain('strong-snapshot-isolation')
@@ -79,7 +79,7 @@ describe('Elle histories', () => {
   }, 60_000)
 
   it('huge-scc.edn is serializable as far as data dependencies go: the cycles need real time', () => {
-    const r = checkListAppend(fixture('jepsen-io-elle/huge-scc.edn'), { consistencyModels: ['serializable'] })
+    const r = checkListAppend(fixture('jepsen-io-elle/histories/huge-scc.edn'), { consistencyModels: ['serializable'] })
     expect(r.valid).toBe(true)
   }, 60_000)
 })
