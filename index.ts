@@ -26,6 +26,9 @@ export { queueChecker, type QueueCheckerOptions, type QueueResult } from './chec
 export { longForkChecker, type LongForkCheckerOptions, type LongForkResult } from './checkers/long-fork.js'
 
 export type { Remote, Cluster, Runtime, ClusterSpec, NodeInfo, ExecOptions, ExecResult } from './control/remote.js'
+export type { ImageLayer, LayerFile, CopiedFile, HostBinary, GeneratedFile } from './control/image/layer.js'
+export { resolveLayer, type ResolvedLayer } from './control/image/resolve.js'
+export type { LayerEntry, DirEntry, LinkEntry, HostFileEntry, ContentEntry } from './control/image/entries.js'
 export type { Nemesis, NemesisPackage, NemesisContext } from './nemesis/nemesis.js'
 
 export { defineWorkload, type Workload, type WorkloadOptions } from './workloads/workload.js'
@@ -43,6 +46,7 @@ export {
   hasImage,
   hasLogFiles,
   hasPrimaries,
+  type HasImage,
   type Target,
   type TargetOptions,
   type ClientContext,

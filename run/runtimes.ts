@@ -10,9 +10,11 @@ import { parseNemesisKinds } from '../nemesis/index.js'
 
 export interface RuntimeChoice {
   /** The target's image layer: what to install on every node. */
-  layer?: import('../control/docker/image.js').ImageLayer | undefined
+  layer?: import('../control/image/layer.js').ImageLayer | undefined
   /** The run's spec: the SSH runtime reads its hosts and login from it, and the faults it must provide. */
   spec?: TestSpec | undefined
+  /** A line now and then while a node image is built (a package image takes about a minute). */
+  progress?: ((message: string) => void) | undefined
 }
 
 /** The spec's SSH settings (also what `dstest cleanup --runtime ssh` takes). */
@@ -24,7 +26,7 @@ export async function resolveRuntime(name: string, choice: RuntimeChoice = {}): 
       return memoryRuntime()
     case 'docker': {
       const { DockerRuntime } = await import('../control/docker/runtime.js')
-      return new DockerRuntime(choice.layer ? { layer: choice.layer } : {})
+      return new DockerRuntime({ ...(choice.layer ? { layer: choice.layer } : {}), ...(choice.progress ? { progress: choice.progress } : {}) })
     }
     case 'ssh': {
       if (!choice.spec) throw new UsageError('the ssh runtime needs its hosts', 'pass --nodes-file FILE or --ssh-host ADDRESS')
@@ -52,7 +54,7 @@ export function sshRequirements(spec: Pick<TestSpec, 'nemesis' | 'sshRealClock'>
 export async function sshRuntime(
   settings: SshSettings,
   requirements: import('../control/ssh/probe.js').Requirements = {},
-  layer?: import('../control/docker/image.js').ImageLayer,
+  layer?: import('../control/image/layer.js').ImageLayer,
 ): Promise<Runtime> {
   const { readNodesFile, parseHostFlags } = await import('../control/ssh/hosts.js')
   const { parseKnownHosts } = await import('../control/ssh/known-hosts.js')

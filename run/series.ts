@@ -14,7 +14,9 @@ import { runTest, type RunOutcome } from './test-run.js'
 
 export async function runSeries(prepared: PreparedRun, io: { reporter: Reporter; signal: AbortSignal }): Promise<RunOutcome[]> {
   const { spec, target } = prepared
-  const runtime = await resolveRuntime(prepared.runtimeName, { layer: hasImage(target) ? target.imageLayer() : undefined, spec })
+  const layer = hasImage(target) ? await target.imageLayer() : undefined
+  // A first package image takes about a minute to build: say what is going on.
+  const runtime = await resolveRuntime(prepared.runtimeName, { layer, spec, progress: (m) => io.reporter.warn(m) })
   const outcomes: RunOutcome[] = []
   try {
     for (let i = 0; i < spec.testCount; i++) {

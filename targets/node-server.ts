@@ -7,11 +7,11 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { dirname, join, posix, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { ImageLayer } from '../control/docker/image.js'
+import type { CopiedFile, ImageLayer } from '../control/image/layer.js'
 import { FAKETIME_FILE, faketimeEnv } from '../control/faketime.js'
 import { nodePath, type Cluster } from '../control/remote.js'
 import { DstestError, EnvironmentError } from '../core/errors.js'
-import type { HasImage, Killable, LogFiles, Pausable, Target, TargetOptions } from './target.js'
+import type { Killable, LogFiles, Pausable, Target, TargetOptions } from './target.js'
 
 /** Where image layers put dist/targets/ inside a node (its layout kept). */
 export const NODE_TARGETS_DIR = '/opt/dstest/targets'
@@ -66,7 +66,7 @@ export class NodeServer<Status> {
     this.pidFile = `/var/run/${spec.name}.pid`
   }
 
-  imageLayer(): ImageLayer {
+  imageLayer(): ImageLayer & { files: CopiedFile[] } {
     const dir = compiledTargetsDir()
     const main = join(dir, this.spec.name, 'server', 'main.js')
     if (!existsSync(main)) {
@@ -97,7 +97,7 @@ export class NodeServer<Status> {
    * layer, set-up (start everywhere, wait until `ready`) and teardown, process
    * kill/start and pause/resume by signal, and its log file.
    */
-  controls(ready: Readiness<Status>): Pick<Target, 'setup' | 'teardown'> & Killable & Pausable & LogFiles & HasImage {
+  controls(ready: Readiness<Status>): Pick<Target, 'setup' | 'teardown'> & Killable & Pausable & LogFiles & { imageLayer(): ImageLayer & { files: CopiedFile[] } } {
     return {
       imageLayer: () => this.imageLayer(),
       setup: (cluster: Cluster, options: TargetOptions) => this.startAll(cluster, options.bug, ready),

@@ -21,7 +21,7 @@
  */
 import type { Client } from '../core/client.js'
 import type { Cluster } from '../control/remote.js'
-import type { ImageLayer } from '../control/docker/image.js'
+import type { ImageLayer } from '../control/image/layer.js'
 
 export interface TargetOptions {
   /** `--bug NAME`: a deliberate bug mode, or undefined for the correct system. */
@@ -89,8 +89,13 @@ export function defineTarget<T extends Target>(target: T): T {
   return target
 }
 
-/** A target that runs in the Docker runtime from its own image layer (on dstest's base image). */
+/**
+ * A target that puts its own files (and Debian packages) into the nodes: see
+ * `ImageLayer`. `imageLayer()` may be async (to build or locate a binary first).
+ *
+ *     imageLayer: async () => ({ name: 'my-kv', files: [{ binary: await buildServer(), to: '/opt/my-kv/server' }] })
+ */
 export interface HasImage {
-  imageLayer(): ImageLayer
+  imageLayer(): ImageLayer | Promise<ImageLayer>
 }
 export const hasImage = (t: Target): t is Target & HasImage => typeof (t as Partial<HasImage>).imageLayer === 'function'

@@ -217,6 +217,12 @@ export class Engine {
     return followProgress(stream, `build ${tag}`)
   }
 
+  /** Gives an image (by id or tag) one more tag. */
+  async tagImage(idOrTag: string, tag: string): Promise<void> {
+    const [repo, version] = splitTag(tag)
+    await this.call(`tag image ${idOrTag} as ${tag}`, () => this.docker.getImage(idOrTag).tag({ repo, tag: version }))
+  }
+
   async removeImage(idOrTag: string): Promise<void> {
     try {
       await this.docker.getImage(idOrTag).remove({ force: true })

@@ -11,12 +11,15 @@ import { CONTROL_DIR, writeFaketimeOffset } from '../faketime.js'
 import type { ClusterSpec, Runtime } from '../remote.js'
 import { controlDirOf, DockerCluster, type DockerNode } from './cluster.js'
 import { DEFAULT_SOCKET, Engine, NODE_LABEL, RUN_LABEL } from './engine.js'
-import { ensureImage, type ImageLayer } from './image.js'
+import type { ImageLayer } from '../image/layer.js'
+import { ensureImage } from './image.js'
 
 export interface DockerRuntimeOptions {
   socketPath?: string
   /** The target's layer, used when the spec names no image. */
   layer?: ImageLayer
+  /** A line now and then while the node image is built. */
+  progress?: (message: string) => void
   /** How network faults reach a node: nsenter from the host (default; falls back to exec by itself) or `docker exec`. */
   netVia?: 'nsenter' | 'exec'
   /** How long to wait for every node to answer an exec. */
@@ -25,8 +28,8 @@ export interface DockerRuntimeOptions {
 
 const RUN_ID_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/
 const CONTROL_PREFIX = 'dstest-control-'
-/** The main process of every node: does nothing, forever (targets are exec'd). */
-const IDLE = ['node', '-e', 'setInterval(() => {}, 1e9)']
+/** The main process of every node: does nothing, forever (targets are exec'd); coreutils' sleep is in every image, node is not. */
+const IDLE = ['sleep', 'infinity']
 
 /** Address plan of a run: 10.222.X.0/24, gateway .1, node i at .(10+i). */
 export function subnetAddresses(x: number, nodes: number): { subnet: string; gateway: string; ips: string[] } {
@@ -94,7 +97,7 @@ export class DockerRuntime implements Runtime {
       throw new EnvironmentError('E_CLUSTER', `bad run id '${spec.runId}'`, 'use letters, digits, ".", "_" or "-" (at most 63)')
     }
     const engine = await this.engine()
-    const image = spec.image ?? (await ensureImage(engine, this.options.layer)).tag
+    const image = spec.image ?? (await ensureImage(engine, this.options.layer, { progress: this.options.progress })).tag
     const labels = { [RUN_LABEL]: spec.runId }
     const controlRoot = spec.controlDir ?? join(tmpdir(), `${CONTROL_PREFIX}${spec.runId}`)
     const created: { containers: string[]; network?: string } = { containers: [] }

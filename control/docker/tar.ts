@@ -34,6 +34,17 @@ export interface TarFileSource {
   from: string
 }
 
+/** An entry whose content is produced when the archive is streamed (an archive inside an archive). */
+export interface TarStreamSource {
+  path: string
+  type: 'file'
+  mode: number
+  size: number
+  stream: () => AsyncIterable<Buffer>
+}
+
+export type TarSource = TarEntry | TarFileSource | TarStreamSource
+
 const BLOCK = 512
 
 function octal(n: number, width: number): string {
@@ -130,21 +141,34 @@ export function packTar(entries: readonly TarEntry[]): Buffer {
   return Buffer.concat(parts)
 }
 
-/**
- * A streamed archive: in-memory entries and local files read lazily, so a
- * 100 MB root filesystem is never held in memory at once.
- */
-export async function* tarStream(entries: readonly (TarEntry | TarFileSource)[]): AsyncGenerator<Buffer> {
+/** The exact byte size of `tarStream(entries)`, without reading any content. */
+export function tarSize(entries: readonly TarSource[]): number {
+  let size = TAR_END.length
   for (const e of entries) {
-    if ('from' in e) {
+    const body = 'size' in e ? e.size : e.type === 'file' ? (e.content?.length ?? 0) : 0
+    size += entryHeader({ ...e, size: body }).length + body + padding(body).length
+  }
+  return size
+}
+
+/**
+ * A streamed archive: in-memory entries, local files and streamed sources read
+ * lazily, so a 100 MB root filesystem is never held in memory at once. A
+ * source that yields more or less than its declared size is an error.
+ */
+export async function* tarStream(entries: readonly TarSource[]): AsyncGenerator<Buffer> {
+  for (const e of entries) {
+    if ('from' in e || 'stream' in e) {
+      const what = 'from' in e ? e.from : e.path
       yield entryHeader(e)
       let seen = 0
-      for await (const chunk of createReadStream(e.from) as AsyncIterable<Buffer>) {
+      const source = 'from' in e ? (createReadStream(e.from) as AsyncIterable<Buffer>) : e.stream()
+      for await (const chunk of source) {
         seen += chunk.length
-        if (seen > e.size) throw new Error(`${e.from} grew while it was being archived`)
+        if (seen > e.size) throw new Error(`${what} grew while it was being archived`)
         yield chunk
       }
-      if (seen !== e.size) throw new Error(`${e.from} changed size while it was being archived`)
+      if (seen !== e.size) throw new Error(`${what} changed size while it was being archived`)
       yield padding(e.size)
     } else {
       const content = e.type === 'file' ? (e.content ?? Buffer.alloc(0)) : Buffer.alloc(0)

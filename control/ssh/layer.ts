@@ -6,10 +6,11 @@
  * on the host. A second run with the same files sends nothing.
  */
 import { createHash } from 'node:crypto'
-import { posix } from 'node:path'
 import { EnvironmentError } from '../../core/errors.js'
-import type { ImageLayer } from '../docker/image.js'
-import { localEntries, tarStream, type TarEntry, type TarFileSource } from '../docker/tar.js'
+import { toTarEntries } from '../docker/layer-tar.js'
+import { tarStream } from '../docker/tar.js'
+import type { ImageLayer } from '../image/layer.js'
+import { resolveLayer } from '../image/resolve.js'
 import { shellCommand } from './quote.js'
 import type { SshRemote } from './remote.js'
 
@@ -17,26 +18,18 @@ export interface PackedLayer {
   name: string
   hash: string
   archive: Buffer
+  /** Debian packages the layer names: not installed over SSH, but checked on every host. */
+  packages: string[]
 }
 
 /** The layer as one archive whose paths are its files' node paths without the leading '/'. */
 export async function packLayer(layer: ImageLayer): Promise<PackedLayer> {
-  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(layer.name)) {
-    throw new EnvironmentError('E_CLUSTER', `bad image layer name '${layer.name}'`, 'use lowercase letters, digits, ".", "_" or "-"')
-  }
-  const entries: (TarEntry | TarFileSource)[] = []
-  for (const f of layer.files) {
-    if (!posix.isAbsolute(f.to)) throw new EnvironmentError('E_CLUSTER', `image layer '${layer.name}': '${f.to}' is not an absolute path`, 'give every `to` as an absolute node path')
-    try {
-      entries.push(...(await localEntries(f.from, f.to.replace(/^\/+/, ''))))
-    } catch (e) {
-      throw new EnvironmentError('E_CLUSTER', `image layer '${layer.name}': cannot read ${f.from}`, 'check the path the target gives in imageLayer()', e)
-    }
-  }
+  // Checks the layer (exit 3 naming the file) and lists its files, folders, links and host programs' libraries.
+  const resolved = await resolveLayer(layer)
   const parts: Buffer[] = []
-  for await (const c of tarStream(entries)) parts.push(c)
+  for await (const c of tarStream(toTarEntries(resolved.entries))) parts.push(c)
   const archive = Buffer.concat(parts)
-  return { name: layer.name, hash: createHash('sha256').update(archive).digest('hex').slice(0, 16), archive }
+  return { name: resolved.name, hash: createHash('sha256').update(archive).digest('hex').slice(0, 16), archive, packages: resolved.packages }
 }
 
 /** Where the layer is cached on a host whose login's home is `home`. */
@@ -52,6 +45,7 @@ const FILL = 'mkdir -p -- "$(dirname "$1")" && t=$(mktemp -d "$1.XXXXXX") && tar
 
 /** Puts the layer under `root` on the host; returns whether it was already cached there. */
 export async function installLayer(remote: SshRemote, who: string, home: string, layer: PackedLayer, root: string): Promise<{ cached: boolean }> {
+  if (layer.packages.length > 0) await checkPackages(remote, who, layer.packages)
   const cache = layerCacheDir(home, layer)
   const copied = await remote.raw(shellCommand(['sh', '-c', COPY, 'dstest-layer', cache, root]), { timeoutMs: 60_000 })
   if (copied.exitCode === 0) return { cached: true }
@@ -59,6 +53,17 @@ export async function installLayer(remote: SshRemote, who: string, home: string,
   const filled = await remote.raw(shellCommand(['sh', '-c', FILL, 'dstest-layer', cache, root]), { stdin: layer.archive, timeoutMs: 120_000 })
   if (filled.exitCode !== 0) throw failed(who, layer, filled.stderr)
   return { cached: false }
+}
+
+/** The layer's Debian packages must be installed on the host already (nothing is installed over SSH). */
+async function checkPackages(remote: SshRemote, who: string, packages: readonly string[]): Promise<void> {
+  const names = packages.map((p) => p.replace(/=.*/, ''))
+  const r = await remote.raw(shellCommand(['dpkg-query', '-W', '-f', '${Package} ${db:Status-Abbrev}\\n', '--', ...names]), { timeoutMs: 30_000 })
+  const installed = new Set(r.stdout.toString('utf8').split('\n').filter((l) => /^\S+ ii/.test(l)).map((l) => l.split(' ')[0]!.replace(/:.*/, '')))
+  const missing = names.filter((n) => !installed.has(n))
+  if (missing.length > 0) {
+    throw new EnvironmentError('E_CLUSTER', `${who}: the target needs Debian packages that are not installed there: ${missing.join(', ')}`, `install them on every host (apt-get install -y ${missing.join(' ')})`)
+  }
 }
 
 function failed(who: string, layer: PackedLayer, stderr: Buffer): EnvironmentError {

@@ -5,60 +5,9 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { DockerCluster } from '../../../control/docker/cluster.js'
 import { Engine, RUN_LABEL } from '../../../control/docker/engine.js'
-import { ensureBaseImage, ensureLayerImage, imageList } from '../../../control/docker/image.js'
 import { DockerRuntime } from '../../../control/docker/runtime.js'
 import { isDstestError } from '../../../core/errors.js'
 import { describeEngine, runIdFor } from './helpers.js'
-
-describeEngine('images built offline', () => {
-  let dir: string
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'dstest-layer-'))
-  })
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true })
-  })
-
-  it('the base image builds from host binaries and a second build is a cache hit', async () => {
-    const engine = await Engine.connect()
-    const first = await ensureBaseImage(engine)
-    expect(first.tag).toMatch(/^dstest\/base:[0-9a-f]{12}$/)
-    const second = await ensureBaseImage(engine)
-    expect(second).toMatchObject({ tag: first.tag, cached: true })
-    expect(second.ms).toBeLessThan(1000)
-    expect((await imageList()).map((i) => i.tag)).toContain(first.tag)
-  })
-
-  it('a target layer is FROM base + COPY, tagged by its content, and cached', async () => {
-    const engine = await Engine.connect()
-    await mkdir(join(dir, 'app', 'lib'), { recursive: true })
-    await writeFile(join(dir, 'app', 'server.js'), "console.log('hi from the layer')\n")
-    await writeFile(join(dir, 'app', 'lib', 'x.txt'), 'x\n')
-    const layer = { name: `it-layer-${process.pid}`, files: [{ from: join(dir, 'app'), to: '/opt/dstest/app' }] }
-    const built = await ensureLayerImage(engine, layer)
-    try {
-      expect(built.tag).toMatch(new RegExp(`^dstest/${layer.name}:[0-9a-f]{12}$`))
-      expect(built.cached).toBe(false)
-      expect(await ensureLayerImage(engine, layer)).toMatchObject({ tag: built.tag, cached: true })
-      const runtime = new DockerRuntime()
-      const cluster = await runtime.createCluster({ runId: runIdFor('layer'), nodes: 1, image: built.tag })
-      try {
-        const r = await cluster.remote('n1').exec(['node', '/opt/dstest/app/server.js'])
-        expect(r.stdout).toBe('hi from the layer\n')
-        expect((await cluster.remote('n1').exec(['cat', '/opt/dstest/app/lib/x.txt'])).stdout).toBe('x\n')
-      } finally {
-        await cluster.destroy()
-      }
-      // Changing a file changes the tag.
-      await writeFile(join(dir, 'app', 'lib', 'x.txt'), 'y\n')
-      const changed = await ensureLayerImage(engine, layer)
-      expect(changed.tag).not.toBe(built.tag)
-      await engine.removeImage(changed.tag)
-    } finally {
-      await engine.removeImage(built.tag)
-    }
-  })
-})
 
 describeEngine('cluster lifecycle', () => {
   const runtime = new DockerRuntime()
