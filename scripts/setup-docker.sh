@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (Debian/Ubuntu, as root) and starts what dstest's Docker runtime needs:
-# a Docker engine, iptables, iproute2 and libfaketime; and what the SSH test bed
+# a Docker engine, iptables, iproute2, libfaketime and debootstrap (images for
+# targets that name Debian packages); and what the SSH test bed
 # (scripts/ssh-testbed.sh) builds its hosts from: openssh-server, sudo and
 # ssh-keygen. sshd is installed, never started on this machine. Does nothing
 # that is already there; safe to run again.
@@ -18,6 +19,7 @@ command -v nsenter >/dev/null 2>&1 || need_apt+=(util-linux)
 [ -x /usr/sbin/sshd ] || need_apt+=(openssh-server)
 command -v ssh-keygen >/dev/null 2>&1 || need_apt+=(openssh-client)
 [ -x /usr/bin/sudo ] || need_apt+=(sudo)
+command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || need_apt+=(debootstrap)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   log "installing from apt: ${need_apt[*]}"
   sudo_ apt-get update -qq

@@ -9,6 +9,8 @@ import { iptablesBackend } from '../iptables.js'
 import { netemProbeArgv, parseNetemProbe } from '../tc.js'
 import { runHost } from './cluster.js'
 import { DEFAULT_SOCKET, Engine } from './engine.js'
+import { DstestError } from '../../core/errors.js'
+import { checkBuildTools, planDebianRoot } from '../image/debian-root.js'
 import { baseImageTag } from './image.js'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail'
@@ -123,10 +125,22 @@ async function imageCheck(engine: Engine | undefined): Promise<DoctorCheck> {
   }
 }
 
+/** Whether targets that name Debian packages can have their image built here. */
+async function packagesCheck(): Promise<DoctorCheck> {
+  try {
+    const plan = await planDebianRoot()
+    await checkBuildTools()
+    return { name: 'package images', status: 'ok', detail: `debootstrap ${plan.release} from ${plan.sources.mirror}: targets may name Debian packages` }
+  } catch (e) {
+    if (!(e instanceof DstestError)) throw e
+    return { name: 'package images', status: 'warn', detail: `targets that name Debian packages cannot be built here: ${e.message}`, fix: e.fix ?? 'see the message' }
+  }
+}
+
 /** Every check, in a stable order. */
 export async function doctor(options: { socketPath?: string } = {}): Promise<DoctorCheck[]> {
   const { check, engine } = await engineCheck(options.socketPath ?? DEFAULT_SOCKET)
-  const rest = await Promise.all([iptablesCheck(), nsenterCheck(), netemCheck(), faketimeCheck(), diskCheck(engine), imageCheck(engine)])
+  const rest = await Promise.all([iptablesCheck(), nsenterCheck(), netemCheck(), faketimeCheck(), diskCheck(engine), imageCheck(engine), packagesCheck()])
   return [check, ...rest]
 }
 

@@ -152,7 +152,7 @@ function failed(step: string, r: ConfinedResult, options: BuildOptions, fix: str
 }
 
 /** A package name apt does not know is the target's mistake (exit 3), not the machine's. */
-function unknownPackage(r: ConfinedResult, release: string): DstestError | undefined {
+export function unknownPackage(r: ConfinedResult, release: string): DstestError | undefined {
   for (const line of r.tail) {
     const m =
       /Unable to locate package (\S+)/.exec(line) ??

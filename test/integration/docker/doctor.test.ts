@@ -5,7 +5,7 @@ import { describeEngine } from './helpers.js'
 describeEngine('doctor', () => {
   it('reports every check with a status, and a fix for each that is not ok', async () => {
     const checks = await doctor()
-    expect(checks.map((c) => c.name)).toEqual(['engine', 'iptables', 'nsenter', 'netem', 'libfaketime', 'disk', 'base image'])
+    expect(checks.map((c) => c.name)).toEqual(['engine', 'iptables', 'nsenter', 'netem', 'libfaketime', 'disk', 'base image', 'package images'])
     expect(checks[0]).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^Docker \d/) })
     for (const c of checks) if (c.status !== 'ok') expect(c.fix).toBeTruthy()
     expect(['ok', 'warn']).toContain(worstStatus(checks))

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, symlinkSyn
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { localEntries, packTar, tarStream, unpackTar } from '../../../control/docker/tar.js'
+import { localEntries, packTar, tarSize, tarStream, unpackTar } from '../../../control/docker/tar.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dstest-tar-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -73,5 +73,33 @@ describe('ustar writer and reader', () => {
     const entries = unpackTar(Buffer.concat(chunks))
     expect(entries.map((e) => `${e.type}:${e.path}`)).toEqual(['dir:root/src', 'symlink:root/src/ln', 'dir:root/src/sub', 'file:root/src/sub/a.txt'])
     expect(entries[3]!.content.toString()).toBe('A')
+  })
+})
+
+describe('archive sizes and streamed sources', () => {
+  it('tarSize is the exact length of the stream, long names included', async () => {
+    const long = `${'d'.repeat(120)}/${'f'.repeat(120)}`
+    const inner = [
+      { path: 'a.txt', type: 'file' as const, content: Buffer.from('hello') },
+      { path: long, type: 'file' as const, content: Buffer.alloc(700, 1) },
+      { path: 'ln', type: 'symlink' as const, linkname: 'x'.repeat(150) },
+      { path: 'dir', type: 'dir' as const },
+    ]
+    const chunks: Buffer[] = []
+    for await (const c of tarStream(inner)) chunks.push(c)
+    expect(tarSize(inner)).toBe(Buffer.concat(chunks).length)
+    // An archive inside an archive, streamed, reads back whole.
+    const outer = [{ path: 'layer.tar', type: 'file' as const, mode: 0o644, size: tarSize(inner), stream: () => tarStream(inner) }]
+    const out: Buffer[] = []
+    for await (const c of tarStream(outer)) out.push(c)
+    const [entry] = unpackTar(Buffer.concat(out))
+    expect(unpackTar(entry!.content).map((e) => e.path)).toEqual(['a.txt', long, 'ln', 'dir'])
+  })
+
+  it('a streamed source that yields a different size than declared is an error', async () => {
+    const source = { path: 'x', type: 'file' as const, mode: 0o644, size: 3, stream: async function* () { yield Buffer.from('four') } }
+    await expect(async () => {
+      for await (const _ of tarStream([source])) void _
+    }).rejects.toThrow(/x grew while it was being archived/)
   })
 })
