@@ -29,6 +29,7 @@ export type { Remote, Cluster, Runtime, ClusterSpec, NodeInfo, ExecOptions, Exec
 export type { ImageLayer, LayerFile, CopiedFile, HostBinary, GeneratedFile } from './control/image/layer.js'
 export { resolveLayer, type ResolvedLayer } from './control/image/resolve.js'
 export type { LayerEntry, DirEntry, LinkEntry, HostFileEntry, ContentEntry } from './control/image/entries.js'
+export { faketimeEnv, FAKETIME_FILE } from './control/faketime.js'
 export type { Nemesis, NemesisPackage, NemesisContext } from './nemesis/nemesis.js'
 
 export { defineWorkload, type Workload, type WorkloadOptions } from './workloads/workload.js'

@@ -10,7 +10,7 @@
  * the tag and builds nothing. `dstest image build | ls | prune` are here too.
  */
 import { type ImageLayer } from '../image/layer.js'
-import { resolveLayer } from '../image/resolve.js'
+import { resolveLayer, type ResolvedLayer } from '../image/resolve.js'
 import { BASE_NAME, baseImageTag, ensureBaseImage, type BuiltImage } from './base-image.js'
 import { Engine, IMAGE_LABEL } from './engine.js'
 import { ensureLayerImage } from './layer-image.js'
@@ -22,8 +22,8 @@ export { BASE_NAME, TARGET_ROOT, baseImageTag, ensureBaseImage, type BuiltImage 
 export type ImageBuildOptions = PackageBuildOptions
 
 /** The image a run uses: the target's layer on the base or its package image, or the base alone. */
-export async function ensureImage(engine: Engine, layer?: ImageLayer, options: ImageBuildOptions = {}): Promise<BuiltImage> {
-  const resolved = layer ? await resolveLayer(layer) : undefined
+export async function ensureImage(engine: Engine, layer?: ImageLayer | ResolvedLayer, options: ImageBuildOptions = {}): Promise<BuiltImage> {
+  const resolved = layer && !('entries' in layer) ? await resolveLayer(layer) : layer
   const below = resolved && resolved.packages.length > 0 ? await ensurePackageImage(engine, resolved.packages, options) : await ensureBaseImage(engine)
   if (!resolved || resolved.entries.length === 0) return below
   const built = await ensureLayerImage(engine, resolved, below.tag)
@@ -42,9 +42,10 @@ export interface ImageInfo {
   created: string
 }
 
-/** `dstest image build [layer]`. */
+/** `dstest image build [layer]`: a bad layer is refused (exit 3) before the engine is asked anything. */
 export async function imageBuild(layer?: ImageLayer, options: ImageBuildOptions & { socketPath?: string } = {}): Promise<BuiltImage> {
-  return ensureImage(await Engine.connect(options.socketPath), layer, options)
+  const resolved = layer ? await resolveLayer(layer) : undefined
+  return ensureImage(await Engine.connect(options.socketPath), resolved, options)
 }
 
 /** `dstest image ls`: every image dstest built. */

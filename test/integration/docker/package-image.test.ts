@@ -47,7 +47,8 @@ describeEngine('images from Debian packages', () => {
     const layer: ImageLayer = {
       name: `it-packages-${process.pid}`,
       packages: ['netcat-openbsd'],
-      files: [{ to: '/opt/dstest/hello.txt', content: 'hello from the layer\n' }],
+      // /var/run is a link to /run in Debian: the file lands there and the link stays.
+      files: [{ to: '/opt/dstest/hello.txt', content: 'hello from the layer\n' }, { to: '/var/run/it/pid', content: '1\n' }],
     }
     let packagesTag: string
     let tag: string
@@ -106,6 +107,8 @@ describeEngine('images from Debian packages', () => {
         while (!(await reachesN1('n2')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
         expect(await reachesN1('n2')).toBe(true)
         expect((await cluster.remote('n3').exec(['cat', '/opt/dstest/hello.txt'])).stdout).toBe('hello from the layer\n')
+        expect((await cluster.remote('n3').exec(['readlink', '/var/run'])).stdout).toBe('/run\n')
+        expect((await cluster.remote('n3').exec(['cat', '/run/it/pid'])).stdout).toBe('1\n')
       })
 
       it('a partition applied from the host (nsenter + iptables-restore) cuts the packaged program off, and heals', async () => {

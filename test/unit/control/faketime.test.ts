@@ -14,6 +14,7 @@ describe('faketime', () => {
       FAKETIME_TIMESTAMP_FILE: '/dstest/control/faketime',
       FAKETIME_NO_CACHE: '1',
       FAKETIME_DONT_FAKE_MONOTONIC: '1',
+      FAKETIME_FORCE_MONOTONIC_FIX: '0',
     })
   })
 
