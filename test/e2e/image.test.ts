@@ -19,7 +19,7 @@ function targetWith(name: string, files: string): string {
     path,
     `import { defineTarget } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)}
 export default defineTarget({
-  name: ${JSON.stringify(name)}, description: 'a layer for the image command', workloads: ['register'],
+  name: ${JSON.stringify(name)}, description: 'a layer for the image command', workloads: ['register'], operations: ['read'],
   async setup() {}, async teardown() {}, client() { throw new Error('not used') },
   imageLayer: async () => ({ name: ${JSON.stringify(name)}, files: ${files} }),
 })
