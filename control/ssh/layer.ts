@@ -59,6 +59,9 @@ export async function installLayer(remote: SshRemote, who: string, home: string,
 async function checkPackages(remote: SshRemote, who: string, packages: readonly string[]): Promise<void> {
   const names = packages.map((p) => p.replace(/=.*/, ''))
   const r = await remote.raw(shellCommand(['dpkg-query', '-W', '-f', '${Package} ${db:Status-Abbrev}\\n', '--', ...names]), { timeoutMs: 30_000 })
+  if (r.exitCode === 127) {
+    throw new EnvironmentError('E_CLUSTER', `${who}: the target needs Debian packages (${names.join(', ')}), and the host has no dpkg-query to check them`, 'run it on Debian hosts that have them installed, or with --runtime docker')
+  }
   const installed = new Set(r.stdout.toString('utf8').split('\n').filter((l) => /^\S+ ii/.test(l)).map((l) => l.split(' ')[0]!.replace(/:.*/, '')))
   const missing = names.filter((n) => !installed.has(n))
   if (missing.length > 0) {
