@@ -17,7 +17,7 @@ import { access, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DstestError, EnvironmentError } from '../../core/errors.js'
-import { buildDebianRoot, checkBuildTools, debianRootRecipe, openBuildLog, planDebianRoot } from '../image/debian-root.js'
+import { buildDebianRoot, checkBuildTools, debianRootRecipe, openBuildLog, planDebianRoot, type DebianRootPlan } from '../image/debian-root.js'
 import { IMAGE_PATH, type BuiltImage } from './base-image.js'
 import { acquireBuildLock, alive } from './build-lock.js'
 import { IMAGE_LABEL, type Engine } from './engine.js'
@@ -66,8 +66,8 @@ export async function removeStaleBuilds(): Promise<string[]> {
 }
 
 /** The tag a package list gets on this machine (E_UNSUPPORTED when it has no Debian apt source). */
-export async function packageImageTag(packages: readonly string[]): Promise<string> {
-  const recipe = debianRootRecipe(await planDebianRoot(), packages)
+export async function packageImageTag(packages: readonly string[], plan?: DebianRootPlan): Promise<string> {
+  const recipe = debianRootRecipe(plan ?? (await planDebianRoot()), packages)
   return `dstest/${PACKAGES_NAME}:${createHash('sha256').update(recipe).digest('hex').slice(0, 12)}`
 }
 
@@ -108,7 +108,7 @@ export async function ensurePackageImage(engine: Engine, packages: readonly stri
   const started = performance.now()
   const plan = await planDebianRoot()
   const wanted = [...new Set(packages)].sort()
-  const tag = await packageImageTag(wanted)
+  const tag = await packageImageTag(wanted, plan)
   if (await engine.hasImage(tag)) return { tag, cached: true, ms: performance.now() - started }
   await checkBuildTools()
   const limitMs = options.timeoutMs ?? PACKAGE_BUILD_TIMEOUT_MS

@@ -16,12 +16,13 @@
  * error that says which and why, never a partial root.
  */
 import { createWriteStream, type WriteStream } from 'node:fs'
-import { access, chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { access, readFile } from 'node:fs/promises'
 import { delimiter, join } from 'node:path'
 import { DstestError, EnvironmentError } from '../../core/errors.js'
 import { CONTROL_DIR, LIBFAKETIME } from '../faketime.js'
 import { readAptSources, releaseSources, type ReleaseSources } from './apt-sources.js'
 import { TARGET_ROOT } from './layer.js'
+import { emptyDir, mkdirInRoot, removeRootFile, writeRootFile } from './root-files.js'
 import { runConfined, type ConfinedResult } from './confined.js'
 
 /** What every package image holds besides the target's packages. */
@@ -167,21 +168,6 @@ export function unknownPackage(r: ConfinedResult, release: string): DstestError 
   return undefined
 }
 
-async function writeRootFile(root: string, path: string, content: string, mode = 0o644): Promise<void> {
-  const at = join(root, path)
-  await mkdir(join(at, '..'), { recursive: true })
-  await writeFile(at, content)
-  await chmod(at, mode)
-}
-
-/** Empties a folder of the root (keeping the folder). */
-async function emptyDir(root: string, path: string, keep: readonly string[] = []): Promise<void> {
-  const dir = join(root, path)
-  for (const name of await readdir(dir).catch(() => [] as string[])) {
-    if (!keep.includes(name)) await rm(join(dir, name), { recursive: true, force: true })
-  }
-}
-
 /**
  * Builds the root folder in `dir` (which must not exist yet). Throws, and
  * leaves `dir` for the caller to remove, on any failure.
@@ -214,7 +200,7 @@ export async function buildDebianRoot(plan: DebianRootPlan, packages: readonly s
   await writeRootFile(dir, 'etc/dpkg/dpkg.cfg.d/dstest-slim', EXCLUDED.map((p) => `path-exclude=${p}/*\n`).join(''))
   await writeRootFile(dir, 'etc/apt/sources.list', sources.lines.join('\n') + '\n')
   await writeRootFile(dir, 'etc/apt/apt.conf.d/90dstest', 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\nAcquire::Retries "3";\n')
-  await writeFile(join(dir, 'etc/resolv.conf'), await readFile('/etc/resolv.conf', 'utf8').catch(() => ''))
+  await writeRootFile(dir, 'etc/resolv.conf', await readFile('/etc/resolv.conf', 'utf8').catch(() => ''))
   const step2a = 'apt-get update'
   const update = await chroot(['apt-get', 'update'], true, stepReporter(options, step2a))
   if (update.exitCode !== 0) throw failed(step2a, update, options, mirrorFix)
@@ -240,18 +226,18 @@ export async function buildDebianRoot(plan: DebianRootPlan, packages: readonly s
   }
 
   // 4. Tidy: what only the build needed.
-  await rm(join(dir, 'usr/sbin/policy-rc.d'), { force: true })
-  await rm(join(dir, 'etc/apt/apt.conf.d/90dstest'), { force: true })
+  await removeRootFile(dir, 'usr/sbin/policy-rc.d')
+  await removeRootFile(dir, 'etc/apt/apt.conf.d/90dstest')
   await emptyDir(dir, 'var/lib/apt/lists', ['partial', 'lock'])
   await emptyDir(dir, 'var/lib/apt/lists/partial')
   await emptyDir(dir, 'var/cache/apt/archives', ['partial', 'lock'])
   await emptyDir(dir, 'var/cache/apt/archives/partial')
-  for (const bin of ['pkgcache.bin', 'srcpkgcache.bin']) await rm(join(dir, 'var/cache/apt', bin), { force: true })
+  for (const bin of ['pkgcache.bin', 'srcpkgcache.bin']) await removeRootFile(dir, `var/cache/apt/${bin}`)
   for (const p of EXCLUDED) await emptyDir(dir, p.slice(1))
   // The engine mounts its own over these in every container.
-  await writeFile(join(dir, 'etc/resolv.conf'), '')
-  await writeFile(join(dir, 'etc/hostname'), '')
-  for (const p of [CONTROL_DIR, TARGET_ROOT]) await mkdir(join(dir, p), { recursive: true })
+  await writeRootFile(dir, 'etc/resolv.conf', '')
+  await writeRootFile(dir, 'etc/hostname', '')
+  for (const p of [CONTROL_DIR, TARGET_ROOT]) await mkdirInRoot(dir, p)
 }
 
 /** A write stream for the build's output (kept after a failure for the user to read). */
