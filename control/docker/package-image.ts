@@ -126,7 +126,8 @@ export async function ensurePackageImage(engine: Engine, packages: readonly stri
     const dir = join(base, `dstest-root-${hash}.${process.pid}`)
     const logPath = join(base, `dstest-image-${hash}.log`)
     const log = openBuildLog(logPath)
-    let ok = false
+    // The log is kept for the user to read only when the build failed.
+    let keepLog = true
     try {
       options.progress?.(`building ${tag} from Debian ${plan.release} with ${wanted.join(', ') || 'no extra packages'} (about a minute; build log ${logPath})`)
       await buildDebianRoot(plan, wanted, dir, { deadline, limitMs, signal: options.signal, progress: options.progress, log })
@@ -139,13 +140,20 @@ export async function ensurePackageImage(engine: Engine, packages: readonly stri
         'CMD ["/bin/sh"]',
       ]
       await importRoot(engine, dir, temp, changes, deadline, options.signal)
-      await engine.tagImage(temp, tag)
-      await engine.removeImage(temp)
-      ok = true
+      try {
+        await engine.tagImage(temp, tag)
+      } finally {
+        // Only the temporary name goes once the real one is on; without it, the image goes.
+        await engine.removeImage(temp)
+      }
+      keepLog = false
+    } catch (e) {
+      if (e instanceof DstestError && e.code === 'E_INTERRUPTED') keepLog = false
+      throw e
     } finally {
       await rm(dir, { recursive: true, force: true })
       await new Promise((r) => log.end(r))
-      if (ok) await rm(logPath, { force: true })
+      if (!keepLog) await rm(logPath, { force: true })
     }
     return { tag, cached: false, ms: performance.now() - started }
   } finally {
