@@ -39,8 +39,8 @@ export interface DebianRootPlan {
 
 const PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 
-async function onPath(command: string): Promise<boolean> {
-  for (const dir of new Set([...(process.env.PATH ?? '').split(delimiter), ...PATH.split(':')])) {
+async function onPath(command: string, dirs: readonly string[]): Promise<boolean> {
+  for (const dir of dirs) {
     if (!dir) continue
     try {
       await access(join(dir, command))
@@ -60,12 +60,12 @@ function unsupported(message: string, fix: string): EnvironmentError {
  * Whether this machine can build a root folder, or the reason it cannot
  * (E_UNSUPPORTED, exit 4, with the fix): not root, or a tool is missing.
  */
-export async function checkBuildTools(): Promise<void> {
+export async function checkBuildTools(searchPath: readonly string[] = [...new Set([...(process.env.PATH ?? '').split(delimiter), ...PATH.split(':')])]): Promise<void> {
   if (process.getuid?.() !== 0) {
     throw unsupported('building an image from Debian packages needs root (debootstrap and chroot)', 'run dstest as root (or prebuild it once: sudo dstest image build --target <target>)')
   }
   for (const [tool, pkg] of [['debootstrap', 'debootstrap'], ['unshare', 'util-linux'], ['setpriv', 'util-linux'], ['chroot', 'coreutils'], ['tar', 'tar']] as const) {
-    if (!(await onPath(tool))) throw unsupported(`${tool} is not installed: it is needed to build an image from Debian packages`, `apt-get install -y ${pkg}`)
+    if (!(await onPath(tool, searchPath))) throw unsupported(`${tool} is not installed: it is needed to build an image from Debian packages`, `apt-get install -y ${pkg}`)
   }
 }
 

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { debianRootRecipe, planDebianRoot, unknownPackage } from '../../../../control/image/debian-root.js'
+import { checkBuildTools, debianRootRecipe, planDebianRoot, unknownPackage } from '../../../../control/image/debian-root.js'
 import { DstestError } from '../../../../core/errors.js'
 
 let etc: string
@@ -64,6 +64,20 @@ describe('planDebianRoot', () => {
     expect(debianRootRecipe(plan, ['zookeeper', 'netcat-openbsd', 'zookeeper'])).toBe(debianRootRecipe(plan, ['netcat-openbsd', 'zookeeper']))
     expect(debianRootRecipe(plan, ['zookeeper'])).not.toBe(debianRootRecipe(plan, ['netcat-openbsd', 'zookeeper']))
     expect(debianRootRecipe(plan, [])).not.toBe(debianRootRecipe({ ...plan, sources: { ...plan.sources, mirror: 'http://mirror.example/debian' } }, []))
+  })
+})
+
+describe('checkBuildTools', () => {
+  it('names a missing tool with the package that brings it (exit 4), or root when not root', async () => {
+    const err = await checkBuildTools([etc]).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(DstestError)
+    const e = err as DstestError
+    expect([e.code, e.exitCode]).toEqual(['E_UNSUPPORTED', 4])
+    expect(e.toLine()).toBe(
+      process.getuid?.() === 0
+        ? 'debootstrap is not installed: it is needed to build an image from Debian packages: apt-get install -y debootstrap'
+        : 'building an image from Debian packages needs root (debootstrap and chroot): run dstest as root (or prebuild it once: sudo dstest image build --target <target>)',
+    )
   })
 })
 
