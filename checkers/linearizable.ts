@@ -18,6 +18,7 @@ import {
   isModelName,
   modelNames,
   operationsFromJepsen,
+  type Argument,
   type CheckResult as LinResult,
   type Consistency,
   type JepsenRecord,
@@ -55,6 +56,8 @@ export interface LinearizableResult extends CheckResult {
   detail?: LinResult
   /** Plain-language account of the failure. */
   explanation?: string
+  /** Why the operation that could not go next can never be placed (register-like models), naming its ops by history index. */
+  argument?: Argument
 }
 
 /** One record per history op (positions = Op.index); nemesis ops are skipped by the library. */
@@ -126,6 +129,7 @@ export function linearizable(options: LinearizableOptions): Checker {
       if (valid === false) {
         const e = explain(result, model, operations)
         if (e) out.explanation = e.text
+        if (e?.argument) out.argument = e.argument
       }
       return out
     },
