@@ -69,7 +69,7 @@ export async function checkPath(path: string, req: CheckRequest): Promise<CheckO
   const nodes = Array.isArray(test.nodes) ? (test.nodes as { name: string }[]).map((n) => n.name) : []
   const results = await compose(checkers).check(history, { concurrency, nodes })
   runDir.writeJson('results', results)
-  await writeReport(runDir.path, history).catch((e: unknown) => warnings.push(`could not write report.html: ${String(e)}`))
+  await writeReport(runDir.path).catch((e: unknown) => warnings.push(`could not write report.html: ${String(e)}`))
   return {
     valid: results.valid,
     exitCode: exitCodeFor(results.valid),

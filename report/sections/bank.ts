@@ -4,14 +4,16 @@
  * reads with a negative balance marked; the error counts and worst reads.
  */
 import { bankReads, type BankRead, type BankResult } from '../../checkers/bank.js'
-import type { CheckResult } from '../../checkers/checker.js'
 import type { Op } from '../../core/op.js'
-import { faultWindows } from '../latency.js'
-import { frame, PLOT } from '../svg.js'
-import { esc, facts, resultsOf, table, ticks, xScale, yScale, type ReportSection } from './section.js'
+import { faultWindowsOf } from '../faults.js'
+import { esc, facts, table, ticks, xScale, yScale, byKind, type SectionRenderer, frame, PLOT } from './section.js'
 
-export function bankSections(history: readonly Op[], results: CheckResult | undefined): ReportSection[] {
-  return resultsOf<BankResult>(results, 'bank').map(([name, r]) => ({ title: `Bank: the total of every read (${name})`, html: body(history, r) }))
+export const bankSection: SectionRenderer<BankResult> = {
+  name: 'bank',
+  accepts: byKind<BankResult>('bank'),
+  // The plot draws every read (bankReads): it still needs the whole history.
+  wholeHistory: true,
+  render: (r, { name, history }) => ({ title: `Bank: the total of every read (${name})`, html: body(history ?? [], r) }),
 }
 
 function body(history: readonly Op[], r: BankResult): string {
@@ -54,5 +56,5 @@ function plot(history: readonly Op[], reads: readonly BankRead[], total: number)
     dots.push(`<circle cx="${x(r.time / 1e9).toFixed(1)}" cy="${y(r.total).toFixed(1)}" r="2" fill="${color}" fill-opacity="0.7"><title>op ${r.index}: total ${r.total}</title></circle>`)
   }
   const legend = `<div class="legend"><span><i class="dot" style="background:#2b8a3e"></i>read sums to ${total}</span><span><i class="dot" style="background:#c92a2a"></i>wrong total</span><span><i class="dot" style="background:#e67700"></i>negative balance</span><span>dashed: the bank's total</span></div>`
-  return legend + frame(xMax, 'total read', ticks(lo - pad, hi + pad).map((v) => [y(v), String(v)]), faultWindows(history), dots.join(''))
+  return legend + frame(xMax, 'total read', ticks(lo - pad, hi + pad).map((v) => [y(v), String(v)]), faultWindowsOf(history), dots.join(''))
 }

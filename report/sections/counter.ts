@@ -4,14 +4,16 @@
  * outside their range in red; the first of them in a table.
  */
 import { counterReads, type CounterResult } from '../../checkers/counter.js'
-import type { CheckResult } from '../../checkers/checker.js'
 import type { Op } from '../../core/op.js'
-import { faultWindows } from '../latency.js'
-import { frame } from '../svg.js'
-import { esc, facts, resultsOf, table, ticks, xScale, yScale, type ReportSection } from './section.js'
+import { faultWindowsOf } from '../faults.js'
+import { esc, facts, table, ticks, xScale, yScale, byKind, type SectionRenderer, frame } from './section.js'
 
-export function counterSections(history: readonly Op[], results: CheckResult | undefined): ReportSection[] {
-  return resultsOf<CounterResult>(results, 'counter').map(([name, r]) => ({ title: `Counter: each read and the range it had to fall in (${name})`, html: body(history, r) }))
+export const counterSection: SectionRenderer<CounterResult> = {
+  name: 'counter',
+  accepts: byKind<CounterResult>('counter'),
+  // The plot draws every read with its bounds (counterReads): it still needs the whole history.
+  wholeHistory: true,
+  render: (r, { name, history }) => ({ title: `Counter: each read and the range it had to fall in (${name})`, html: body(history ?? [], r) }),
 }
 
 function body(history: readonly Op[], r: CounterResult): string {
@@ -51,5 +53,5 @@ function plot(history: readonly Op[]): string {
     marks.push(`<circle cx="${cx}" cy="${y(r.value).toFixed(1)}" r="2" fill="${r.valid ? '#2b8a3e' : '#c92a2a'}"><title>op ${r.index}: ${r.value} in [${r.lower}, ${r.upper}]</title></circle>`)
   }
   const legend = `<div class="legend"><span><i class="dot" style="background:#2b8a3e"></i>read within its range</span><span><i class="dot" style="background:#c92a2a"></i>out of range</span><span>grey bar: from what surely was counted to what may have been</span></div>`
-  return legend + frame(xMax, 'counter', ticks(lo, hi).map((v) => [y(v), String(v)]), faultWindows(history), marks.join(''))
+  return legend + frame(xMax, 'counter', ticks(lo, hi).map((v) => [y(v), String(v)]), faultWindowsOf(history), marks.join(''))
 }

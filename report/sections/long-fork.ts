@@ -3,11 +3,12 @@
  * side, key by key, the keys only one of them saw written highlighted.
  */
 import type { LongForkResult } from '../../checkers/long-fork.js'
-import type { CheckResult } from '../../checkers/checker.js'
-import { esc, facts, resultsOf, type ReportSection } from './section.js'
+import { esc, facts, byKind, type SectionRenderer } from './section.js'
 
-export function longForkSections(results: CheckResult | undefined): ReportSection[] {
-  return resultsOf<LongForkResult>(results, 'long-fork').map(([name, r]) => ({
+export const longForkSection: SectionRenderer<LongForkResult> = {
+  name: 'long-fork',
+  accepts: byKind<LongForkResult>('long-fork'),
+  render: (r, { name }) => ({
     title: `Long forks (${name})`,
     html: r.forks === undefined
       ? `<p>${esc(r.summary ?? '')}</p>`
@@ -30,5 +31,5 @@ export function longForkSections(results: CheckResult | undefined): ReportSectio
           return `<h3>Reads at op ${f.a.index} and op ${f.b.index}</h3><table><tr><th>key</th><th>op ${f.a.index} read</th><th>op ${f.b.index} read</th></tr>${rows}</table><p>Each saw a write the other did not (highlighted; – is not written yet): no single order of the writes explains both.</p>`
         })
         .join(''),
-  }))
+  }),
 }

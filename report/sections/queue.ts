@@ -1,7 +1,6 @@
 /** The queue checker's report section: counts of each finding with examples, and the FIFO check's explanation. */
 import type { QueueResult } from '../../checkers/queue.js'
-import type { CheckResult } from '../../checkers/checker.js'
-import { esc, facts, resultsOf, table, type ReportSection } from './section.js'
+import { esc, facts, table, byKind, type SectionRenderer } from './section.js'
 
 const MEANING: Record<string, string> = {
   lost: 'acknowledged, never dequeued, though the queue was later empty',
@@ -11,8 +10,10 @@ const MEANING: Record<string, string> = {
   unconfirmed: 'acknowledged, never dequeued, queue not seen empty after (not judged)',
 }
 
-export function queueSections(results: CheckResult | undefined): ReportSection[] {
-  return resultsOf<QueueResult>(results, 'queue').map(([name, r]) => ({
+export const queueSection: SectionRenderer<QueueResult> = {
+  name: 'queue',
+  accepts: byKind<QueueResult>('queue'),
+  render: (r, { name }) => ({
     title: `Queue: every value in, once out (${name})`,
     html: !r.counts
       ? `<p>${esc(r.summary ?? '')}</p>`
@@ -24,5 +25,5 @@ export function queueSections(results: CheckResult | undefined): ReportSection[]
       ]) +
       table(['finding', 'meaning', 'count', 'examples (up to 10)'], Object.entries(r.counts).map(([k, n]) => [k, MEANING[k] ?? '', n, (r.examples[k as keyof typeof r.examples] ?? []).map((v) => JSON.stringify(v)).join(', ')])) +
       (r.fifo?.explanation ? `<h3>Why the order is not FIFO</h3><p>${esc(r.fifo.explanation)}</p>` : ''),
-  }))
+  }),
 }

@@ -1,16 +1,69 @@
 /**
- * A checker's section of report.html: a title and an HTML fragment (already
- * escaped), built from the history and the checker's result, and the pieces
- * the sections share: escaping, a small table, the plot's x and y scales.
+ * How a checker's result gets its own part of report.html, and the pieces the
+ * sections share. A section renderer is a record of plain functions,
+ * registered in `sections/index.ts`:
+ *
+ *   accepts(result)   is this a result it draws (e.g. an invalid linearizability result)?
+ *   wants(result)     history indexes of the operations it shows in full (optional);
+ *                     the report picks out exactly those, each with its invocation
+ *                     or completion, in its one pass over the history file
+ *   wholeHistory      set by a renderer that still needs every operation in memory
+ *                     (its plot folds the whole history): the report then reads the
+ *                     history whole for it, and its memory grows with the history
+ *   render(result, context)  the section: a title, an HTML fragment, optionally a
+ *                     stretch of time to mark on the timeline and pages to write
+ *                     beside report.html
+ *
+ * Every checker result in results.json is offered to the renderers in order;
+ * the first that accepts it draws it. Renderers read results and history
+ * operations only (checkers stay pure functions of the history); a window
+ * asked for should be a few thousand operations at most, so the report's
+ * memory stays independent of the history's length.
  */
 import type { CheckResult } from '../../checkers/checker.js'
-import { esc, PLOT } from '../svg.js'
+import type { Op } from '../../core/op.js'
+import { esc } from '../html-text.js'
+import type { Mark } from '../plots/figure.js'
+import { PLOT } from '../plots/section-frame.js'
+import type { HistorySummary } from '../summary.js'
 
 export { esc }
+export { frame, PLOT } from '../plots/section-frame.js'
 
 export interface ReportSection {
   title: string
+  /** An HTML fragment, already escaped. */
   html: string
+  /** The anomaly's stretch of time (seconds since the workload started), marked across the timeline. */
+  mark?: Mark
+  /** Pages written next to report.html, by file name (link to them by that name). */
+  files?: Record<string, string>
+}
+
+export interface SectionContext {
+  /** The checker's name: its key under `checkers` in results.json. */
+  name: string
+  /** The operations `wants` asked for, whole, in history order. */
+  ops: readonly Op[]
+  /** The whole history, for a renderer with `wholeHistory` only. */
+  history?: readonly Op[]
+  /** The pass's summary: counts, timeline, fault windows. */
+  summary: HistorySummary
+  /** test.json. */
+  test: Record<string, unknown>
+}
+
+export interface SectionRenderer<R extends CheckResult = CheckResult> {
+  readonly name: string
+  accepts(result: CheckResult): result is R
+  wants?(result: R): Iterable<number>
+  readonly wholeHistory?: boolean
+  render(result: R, context: SectionContext): ReportSection | undefined
+}
+
+/** A renderer for the results whose `checker` field is `kind` (the classic checkers say what they are). */
+export function byKind<R extends CheckResult>(kind: string): (r: CheckResult) => r is R {
+  return (r: CheckResult): r is R => r.checker === kind
 }
 
 /** The results of every checker that says it is `kind` (its `checker` field), by the name it ran under. */

@@ -4,16 +4,18 @@
  * in their own bands at the top; the counts, latency quantiles and examples.
  */
 import { analyseSet, type SetResult } from '../../checkers/set.js'
-import type { CheckResult } from '../../checkers/checker.js'
 import type { Op } from '../../core/op.js'
-import { faultWindows } from '../latency.js'
-import { frame, PLOT } from '../svg.js'
-import { esc, facts, resultsOf, table, xScale, type ReportSection } from './section.js'
+import { faultWindowsOf } from '../faults.js'
+import { esc, facts, table, xScale, byKind, type SectionRenderer, frame, PLOT } from './section.js'
 
 const COLOR = { stable: '#2b8a3e', stale: '#e67700', lost: '#c92a2a', 'never-read': '#868e96' } as const
 
-export function setSections(history: readonly Op[], results: CheckResult | undefined): ReportSection[] {
-  return resultsOf<SetResult>(results, 'set').map(([name, r]) => ({ title: `Set: what happened to each element (${name})`, html: body(history, r) }))
+export const setSection: SectionRenderer<SetResult> = {
+  name: 'set',
+  accepts: byKind<SetResult>('set'),
+  // The plot folds every add and read (analyseSet): it still needs the whole history.
+  wholeHistory: true,
+  render: (r, { name, history }) => ({ title: `Set: what happened to each element (${name})`, html: body(history ?? [], r) }),
 }
 
 function body(history: readonly Op[], r: SetResult): string {
@@ -67,5 +69,5 @@ function latencyPlot(history: readonly Op[], r: SetResult): string {
   const yt: [number, string][] = []
   for (let e = -2; 10 ** e <= hi * 1.0001; e++) yt.push([y(10 ** e), e >= 3 ? `${10 ** (e - 3)}s` : `${10 ** e}ms`])
   const legend = `<div class="legend"><span><i class="dot" style="background:${COLOR.stable}"></i>stable</span><span><i class="dot" style="background:${COLOR.stale}"></i>stable after a stale read</span><span><i class="dot" style="background:${COLOR.lost}"></i>lost (top band)</span><span><i class="dot" style="background:${COLOR['never-read']}"></i>never read (second band)</span></div>`
-  return legend + frame(xMax, 'add → stable', yt, faultWindows(history), dots.join(''))
+  return legend + frame(xMax, 'add → stable', yt, faultWindowsOf(history), dots.join(''))
 }

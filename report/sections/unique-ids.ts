@@ -1,10 +1,11 @@
 /** The unique-ids checker's report section: counts, range, and the duplicates with the ops that returned them. */
 import type { UniqueIdsResult } from '../../checkers/unique-ids.js'
-import type { CheckResult } from '../../checkers/checker.js'
-import { esc, facts, resultsOf, table, type ReportSection } from './section.js'
+import { esc, facts, table, byKind, type SectionRenderer } from './section.js'
 
-export function uniqueIdsSections(results: CheckResult | undefined): ReportSection[] {
-  return resultsOf<UniqueIdsResult>(results, 'unique-ids').map(([name, r]) => ({
+export const uniqueIdsSection: SectionRenderer<UniqueIdsResult> = {
+  name: 'unique-ids',
+  accepts: byKind<UniqueIdsResult>('unique-ids'),
+  render: (r, { name }) => ({
     title: `Unique ids (${name})`,
     html:
       `<p>${esc(r.summary ?? '')}</p>` +
@@ -14,5 +15,5 @@ export function uniqueIdsSections(results: CheckResult | undefined): ReportSecti
         ['duplicated ids', r.duplicatedCount],
       ]) +
       ((r.duplicates ?? []).length ? `<h3>Duplicates (most repeated first)</h3>${table(['id', 'times', 'ops'], r.duplicates.map((d) => [d.id, d.count, d.ops.join(', ')]))}` : ''),
-  }))
+  }),
 }

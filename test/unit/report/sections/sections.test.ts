@@ -7,13 +7,21 @@ import { queueChecker } from '../../../../checkers/queue.js'
 import { setChecker } from '../../../../checkers/set.js'
 import { uniqueIdsChecker } from '../../../../checkers/unique-ids.js'
 import type { Op } from '../../../../core/op.js'
-import { classicSections } from '../../../../report/sections/index.js'
+import { SECTION_RENDERERS, type ReportSection } from '../../../../report/sections/index.js'
+import { summarizeOps } from '../../../../report/summary.js'
 import { HistoryBuilder, context } from '../../checkers/history-builder.js'
 
 async function sections(history: Op[], checkers: Parameters<typeof compose>[0]): Promise<{ title: string; html: string }[]> {
   const results = await compose(checkers).check(history, context)
-  // As report.html gets them: from results.json.
-  return classicSections(history, JSON.parse(JSON.stringify(results)) as CheckResult)
+  // As report.html gets them: from results.json, each result offered to the renderers in order.
+  const stored = JSON.parse(JSON.stringify(results)) as CheckResult
+  const out: ReportSection[] = []
+  for (const [name, r] of Object.entries(stored.checkers as Record<string, CheckResult>)) {
+    const renderer = SECTION_RENDERERS.find((s) => s.accepts(r))
+    const section = renderer?.render(r, { name, ops: [], summary: summarizeOps(history), test: {}, ...(renderer.wholeHistory ? { history } : {}) })
+    if (section) out.push(section)
+  }
+  return out
 }
 
 const circles = (html: string, color: string): number => html.split(`fill="${color}"`).length - 1

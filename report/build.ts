@@ -1,0 +1,73 @@
+/**
+ * Builds report.html for a run folder from its files, in time linear in the
+ * history and memory independent of it:
+ *   1. one streaming pass over history.jsonl into a bounded summary (summary.ts);
+ *   2. each checker result offered to the section renderers (sections/), which
+ *      say which operations they show in full;
+ *   3. a second pass that reads only those (window.ts), for each section that wants any;
+ *   4. the sections, the page (page.ts), and the pages sections add, written
+ *      beside report.html (each atomically).
+ * A section that declares `wholeHistory` (the set, bank and counter plots, for
+ * now) gets the history read whole, and only then does memory grow with it.
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { CheckResult } from '../checkers/checker.js'
+import { readHistoryJsonl } from '../core/history/jsonl.js'
+import { RunDir, STORE_FILES, writeAtomic } from '../core/store.js'
+import { renderPage } from './page.js'
+import { nodeLogFiles, runFiles } from './run-files.js'
+import { SECTION_RENDERERS, type ReportSection, type SectionRenderer } from './sections/index.js'
+import { summarizeHistory, summarizeOps } from './summary.js'
+import { readWindow } from './window.js'
+import { esc } from './html-text.js'
+
+export interface BuiltReport {
+  path: string
+  bytes: number
+  warnings: string[]
+}
+
+function hasWhole(chosen: readonly { renderer: SectionRenderer }[]): boolean {
+  return chosen.some((c) => c.renderer.wholeHistory === true)
+}
+
+/** Writes `<runDir>/report.html` (and the sections' pages) and returns its path. */
+export async function buildReport(runPath: string): Promise<BuiltReport> {
+  const dir = new RunDir(runPath)
+  const test = dir.readJson<Record<string, unknown>>('test') ?? {}
+  const results = dir.readJson<CheckResult>('results')
+  const warnings: string[] = []
+  const historyPath = dir.file('history')
+  if (!existsSync(historyPath)) warnings.push('this run has no history.jsonl: it ended before its first operation')
+  const summary = existsSync(historyPath) ? await summarizeHistory(historyPath, (w) => warnings.push(w)) : summarizeOps([])
+
+  const chosen: { name: string; result: CheckResult; renderer: SectionRenderer; wants: Set<number> }[] = []
+  for (const [name, result] of Object.entries((results?.checkers ?? {}) as Record<string, CheckResult>)) {
+    const renderer = SECTION_RENDERERS.find((s) => s.accepts(result))
+    if (renderer) chosen.push({ name, result, renderer, wants: new Set(renderer.wants?.(result) ?? []) })
+  }
+
+  // Sections that still fold the whole history get it, read once; the others never hold it.
+  const history = hasWhole(chosen) && existsSync(historyPath) ? (await readHistoryJsonl(historyPath)).history : undefined
+
+  const sections: ReportSection[] = []
+  for (const c of chosen) {
+    try {
+      // One more pass per section that wants operations (usually one: the anomaly's window).
+      const ops = c.wants.size > 0 && existsSync(historyPath) ? await readWindow(historyPath, c.wants) : []
+      const s = c.renderer.render(c.result, { name: c.name, ops, summary, test, ...(c.renderer.wholeHistory && history ? { history } : {}) })
+      if (s) sections.push(s)
+    } catch (e) {
+      // A view that cannot be drawn must not cost the run its report.
+      sections.push({ title: `${c.name}: no view`, html: `<p class="warn">the ${esc(c.renderer.name)} view could not be drawn: ${esc(e instanceof Error ? e.message : String(e))}</p>` })
+    }
+  }
+  for (const s of sections) for (const [file, content] of Object.entries(s.files ?? {})) writeAtomic(join(runPath, file), content)
+
+  const linked = [STORE_FILES.test, STORE_FILES.results, STORE_FILES.history, STORE_FILES.junit, ...sections.flatMap((s) => Object.keys(s.files ?? {}))]
+  const html = renderPage({ test, results, summary, sections, nodeLogs: nodeLogFiles(runPath), files: runFiles(runPath, linked), warnings })
+  const path = dir.file('report')
+  writeAtomic(path, html)
+  return { path, bytes: Buffer.byteLength(html), warnings }
+}
