@@ -1,13 +1,16 @@
 /**
  * The live view (ink): one screen that redraws twice a second with the run's
  * phase, elapsed/remaining time, throughput, ok/fail/info counts, the faults in
- * force and the last nemesis events. Used on a terminal; CI logs get `line`.
+ * force and the last nemesis events, in words ("partition majority: n1 | n2 n3
+ * n4 | n5", "kill n3"), never a JSON value cut short. Used on a terminal; CI
+ * logs get `line`.
  */
 import { Box, Text, render, type Instance } from 'ink'
 import type { Op } from '../../core/op.js'
 import { LineReporter } from './line.js'
 import { verdictWord, type Reporter, type RunInfo, type RunSummary } from '../../run/reporter.js'
 import { OpCounts } from './op-counts.js'
+import { faultDetail, faultKindOf, faultSentence } from '../../report/fault-words.js'
 
 interface ViewState {
   info: RunInfo | undefined
@@ -55,6 +58,9 @@ export class LiveReporter implements Reporter {
   private started = 0
   private lastCompleted = 0
   private lastTick = 0
+  /** The faults in force, by kind, in words; and the nemesis op waiting for its completion. */
+  private faultWords = new Map<string, string>()
+  private nemesisInvoke: Op | undefined
   /** Verdicts and summaries are printed as plain lines once the view is gone. */
   private readonly lines: LineReporter
 
@@ -67,6 +73,8 @@ export class LiveReporter implements Reporter {
     this.started = Date.now()
     this.lastTick = this.started
     this.lastCompleted = 0
+    this.faultWords = new Map()
+    this.nemesisInvoke = undefined
     this.state = { info, phase: 'starting', elapsed: 0, rate: 0, counts: { ok: 0, fail: 0, info: 0 }, faults: [], events: [] }
     this.instance = render(<LiveView s={this.state} />, { stdout: this.stdout, patchConsole: false, exitOnCtrlC: false })
     this.timer = setInterval(() => this.redraw(), 500)
@@ -84,7 +92,7 @@ export class LiveReporter implements Reporter {
       elapsed: (now - this.started) / 1000,
       rate,
       counts: { ok: c.ok, fail: c.fail, info: c.info },
-      faults: [...c.activeFaults.keys()],
+      faults: [...this.faultWords].map(([kind, words]) => (words ? `${kind} (${words})` : kind)),
     }
     this.instance?.rerender(<LiveView s={this.state} />)
   }
@@ -96,11 +104,22 @@ export class LiveReporter implements Reporter {
 
   op(op: Op): void {
     this.counts.add(op)
-    if (op.process === 'nemesis' && op.type !== 'invoke') {
-      const t = ((Date.now() - this.started) / 1000).toFixed(1)
-      const v = JSON.stringify(op.value) ?? ''
-      this.state = { ...this.state, events: [...this.state.events, `${t}s ${op.type} ${op.f} ${v.length > 70 ? v.slice(0, 67) + '...' : v}`].slice(-4) }
+    if (op.process !== 'nemesis') return
+    if (op.type === 'invoke') {
+      this.nemesisInvoke = op
+      return
     }
+    const planned = this.nemesisInvoke?.f === op.f ? this.nemesisInvoke.value : undefined
+    this.nemesisInvoke = undefined
+    const kind = faultKindOf(op.f)
+    if (kind && op.type !== 'fail') {
+      if (kind.opens) this.faultWords.set(kind.kind, faultDetail(op.f, op.value ?? planned, planned))
+      else this.faultWords.delete(kind.kind)
+    }
+    const t = ((Date.now() - this.started) / 1000).toFixed(1)
+    const outcome = op.type === 'ok' ? '' : op.type === 'fail' ? ` (failed${op.error ? `: ${op.error}` : ''})` : ` (outcome unknown${op.error ? `: ${op.error}` : ''})`
+    const line = `${t}s ${faultSentence(op.f, op.value ?? planned, planned)}${outcome}`
+    this.state = { ...this.state, events: [...this.state.events, line].slice(-4) }
   }
 
   warn(message: string): void {
