@@ -14,6 +14,7 @@ import { doctorCommand } from './commands/doctor.js'
 import { cleanupCommand } from './commands/cleanup.js'
 import { imageCommand } from './commands/image.js'
 import { reportCommand } from './commands/report.js'
+import { serveCommand } from './commands/serve.js'
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0
@@ -30,10 +31,12 @@ export async function main(argv: string[]): Promise<number> {
     .command(cleanupCommand(setExit))
     .command(imageCommand(setExit))
     .command(reportCommand(setExit))
+    .command(serveCommand(setExit))
     .example('$0 run --target raft-kv --nemesis partition', 'a 5-node Raft cluster in Docker, partitioned every 10 s for 60 s')
     .example('$0 run --target memory --time-limit 10', 'a 10-second in-process demo (no Docker)')
     .example('$0 check store/latest', 're-check the newest stored run')
     .example('$0 check history.edn --checker linearizable --model cas-register', 'check a Jepsen history')
+    .example('$0 serve', 'browse the stored runs and their reports at http://127.0.0.1:8080/')
     .demandCommand(1, 'name a command: run, check, list, ... (see --help)')
     .strict()
     .recommendCommands()
