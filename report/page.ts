@@ -61,7 +61,7 @@ export function renderPage(input: PageInput): string {
     ['workload', String(spec.workload ?? '')],
     ['bug', String(spec.bug ?? 'none')],
     ['nemesis', Array.isArray(spec.nemesis) ? spec.nemesis.join(', ') : String(spec.nemesis ?? '')],
-    ['nodes', Array.isArray(test.nodes) ? (test.nodes as { name?: unknown }[]).map((x) => String(x.name)).join(' ') : ''],
+    ['nodes', Array.isArray(test.nodes) ? (test.nodes as { name?: unknown }[]).map((x) => String(x.name)).join(' ') : 'not recorded'],
     ['concurrency', String(spec.concurrency ?? '')],
     ['started', String(test.startedAt ?? '')],
     ['duration', typeof test.seconds === 'number' ? `${test.seconds.toFixed(1)} s in all; the history spans ${summary.endSeconds.toFixed(1)} s from the start of the workload` : `the history spans ${summary.endSeconds.toFixed(1)} s`],
@@ -81,6 +81,7 @@ export function renderPage(input: PageInput): string {
   const marks = input.sections.flatMap((s) => (s.mark ? [s.mark] : []))
   const legend = [
     ...(['ok', 'fail', 'info'] as const).map((o) => `<span><i style="background:${OUTCOME_COLORS[o]}"></i>${o}</span>`),
+    '<span>(a cell mixes the colours of its operations; darker: more of them)</span>',
     ...QUANTILES.map((q) => `<span><i style="background:${q.color};height:3px"></i>${q.name}</span>`),
     '<span><i style="background:#e9ecef"></i>some fault in force</span>',
     ...(marks.length ? ['<span><i style="background:rgba(201,42,42,.25);border:1px dashed #c92a2a"></i>the anomaly\'s operations</span>'] : []),

@@ -1,8 +1,9 @@
 /**
  * The two latency panels. The scatter draws every completed operation, but
  * as cells of a grid (a few hundred time columns × 10 rows per decade of
- * latency) shaded by how many operations fell in each, so its size does not
- * grow with the history and no outlier is sampled away. The quantile panel
+ * latency), coloured by the outcomes in each and shaded by how many fell
+ * there, so its size does not grow with the history and no outlier is
+ * sampled away. The quantile panel
  * draws p50, p95 and p99 of the ok operations over time on the same scale.
  */
 import { binLow, BINS } from '../histogram.js'
@@ -63,34 +64,61 @@ const ROWS_PER_BIN = 2 // 20 bins per decade drawn as 10 rows
 /** Shades by count: 1, 2–9, 10–99, 100+. */
 const LEVELS = [0.3, 0.5, 0.75, 1]
 const level = (n: number): number => (n >= 100 ? 3 : n >= 10 ? 2 : n >= 2 ? 1 : 0)
+const RGB: Record<Outcome, [number, number, number]> = { ok: [0x2b, 0x8a, 0x3e], fail: [0xe6, 0x77, 0x00], info: [0xc9, 0x2a, 0x2a] }
+/** Shares of fail and info are drawn in steps of a tenth, so a few colours serve every cell. */
+const STEPS = 10
+
+/**
+ * A cell's colour mixes the outcomes of its operations by their shares (a
+ * cell of ok operations with a few failures is green turning orange), so no
+ * outcome is painted over another; its opacity says how many there are.
+ */
+function cellColor(ok: number, fail: number, info: number): string {
+  const total = ok + fail + info
+  const f = Math.round((fail / total) * STEPS) / STEPS
+  const i = Math.round((info / total) * STEPS) / STEPS
+  // A cell with any failure or timeout shows at least a tenth of its colour.
+  const fs = fail > 0 ? Math.max(f, 1 / STEPS) : 0
+  const is = info > 0 ? Math.max(i, 1 / STEPS) : 0
+  const os = Math.max(0, 1 - fs - is)
+  const sum = os + fs + is
+  const mix = [0, 1, 2].map((c) => Math.round((os * RGB.ok[c]! + fs * RGB.fail[c]! + is * RGB.info[c]!) / sum))
+  return `#${mix.map((v) => v.toString(16).padStart(2, '0')).join('')}`
+}
 
 export function scatterPanel(timeline: Timeline, axis: TimeAxis, scale: LatencyScale): string {
   const factor = Math.ceil(timeline.buckets.length / SCATTER_COLUMNS)
   const columns = timeline.regroup(factor)
   const colSeconds = (timeline.widthNs * Math.max(1, factor)) / 1e9
   const w = Math.max(1.5, colSeconds * axis.scale)
-  const paths: string[][][] = OUTCOMES.map(() => LEVELS.map(() => []))
+  const paths = new Map<string, string[]>() // "colour opacity" → cells
   columns.forEach((col, c) => {
     const x = axis.x(c * colSeconds)
-    OUTCOMES.forEach((o, oi) => {
-      const h = col.latency[o]
-      if (!h) return
-      for (let b = 0; b < BINS; b += ROWS_PER_BIN) {
-        const n = h.bins[b]! + (h.bins[b + 1] ?? 0)
-        if (n === 0) continue
-        const top = scale.y(binLow(Math.min(BINS, b + ROWS_PER_BIN)) || 1e-9)
-        const bottom = scale.y(binLow(b) || 1e-9)
-        const height = Math.max(1.5, bottom - top)
-        paths[oi]![level(n)]!.push(`M${px(x)} ${px(bottom - height)}h${px(w)}v${px(height)}h-${px(w)}z`)
+    for (let b = 0; b < BINS; b += ROWS_PER_BIN) {
+      const count = (o: Outcome): number => {
+        const h = col.latency[o]
+        return h ? h.bins[b]! + (h.bins[b + 1] ?? 0) : 0
       }
-    })
+      const ok = count('ok')
+      const fail = count('fail')
+      const info = count('info')
+      const n = ok + fail + info
+      if (n === 0) continue
+      const top = scale.y(binLow(Math.min(BINS, b + ROWS_PER_BIN)) || 1e-9)
+      const bottom = scale.y(binLow(b) || 1e-9)
+      const height = Math.max(1.5, bottom - top)
+      const key = `${cellColor(ok, fail, info)} ${LEVELS[level(n)]}`
+      let cells = paths.get(key)
+      if (!cells) paths.set(key, (cells = []))
+      cells.push(`M${px(x)} ${px(bottom - height)}h${px(w)}v${px(height)}h-${px(w)}z`)
+    }
   })
-  return OUTCOMES.flatMap((o, oi) =>
-    LEVELS.map((opacity, li) => {
-      const d = paths[oi]![li]!
-      return d.length ? `<path fill="${OUTCOME_COLORS[o]}" fill-opacity="${opacity}" d="${d.join('')}"/>` : ''
-    }),
-  ).join('')
+  return [...paths]
+    .map(([key, cells]) => {
+      const [color, opacity] = key.split(' ')
+      return `<path fill="${color}" fill-opacity="${opacity}" d="${cells.join('')}"/>`
+    })
+    .join('')
 }
 
 const QUANTILE_COLUMNS = 160

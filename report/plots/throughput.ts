@@ -11,15 +11,17 @@ export function throughputPanel(timeline: Timeline, axis: TimeAxis, band: Band):
   const factor = Math.max(perSecond, Math.ceil(timeline.buckets.length / COLUMNS))
   const columns = timeline.regroup(factor)
   const colSeconds = (timeline.widthNs * factor) / 1e9
-  // A last column cut short by the end of the history is still divided by the whole width: its
-  // few completions may come in a burst (the final reads), and a rate over a sliver would overstate it.
-  const rates = columns.map((c) => OUTCOMES.map((o) => c.completed[o] / colSeconds))
+  // A last column cut short by the end of the history is divided by the time it covers, and left
+  // out when that is under half a column: a rate over a sliver (the final reads' burst) says little.
+  const covered = axis.end - (columns.length - 1) * colSeconds
+  const shown = covered < colSeconds / 2 && columns.length > 1 ? columns.slice(0, -1) : columns
+  const rates = shown.map((c, i) => OUTCOMES.map((o) => c.completed[o] / (i === columns.length - 1 ? Math.min(colSeconds, Math.max(covered, 1e-9)) : colSeconds)))
   const max = Math.max(1, ...rates.map((r) => Math.max(...r)))
   const step = niceStep(max / 3)
   const top = Math.ceil(max / step) * step
   const y = (v: number): number => band.top + band.height - (v / top) * band.height
   const body = OUTCOMES.map((o, oi) => {
-    const d = rates.map((r, c) => `${c === 0 ? 'M' : 'L'}${px(axis.x(Math.min(axis.end, (c + 0.5) * colSeconds)))} ${px(y(r[oi]!))}`).join('')
+    const d = rates.map((r, c) => `${c === 0 ? 'M' : 'L'}${px(axis.x(Math.min((c + 0.5) * colSeconds, (c * colSeconds + axis.end) / 2)))} ${px(y(r[oi]!))}`).join('')
     return d ? `<path fill="none" stroke="${OUTCOME_COLORS[o]}" stroke-width="1.5" stroke-linejoin="round" d="${d}"/>` : ''
   }).join('')
   const ticks: { y: number; label: string }[] = []
