@@ -1,11 +1,11 @@
 /**
  * Builds report.html for a run folder from its files, in time linear in the
  * history and memory independent of it:
- *   1. one streaming pass over history.jsonl into a bounded summary (summary.ts);
- *   2. each checker result offered to the section renderers (sections/), which
+ *   1. each checker result offered to the section renderers (sections/), which
  *      say which operations they show in full;
- *   3. a second pass that reads only those (window.ts), for each section that wants any;
- *   4. the sections, the page (page.ts), and the pages sections add, written
+ *   2. one streaming pass over history.jsonl, folded into a bounded summary
+ *      (summary.ts) while those operations are picked out (window.ts);
+ *   3. the sections, the page (page.ts), and the pages sections add, written
  *      beside report.html (each atomically).
  * A section that declares `wholeHistory` (the set, bank and counter plots, for
  * now) gets the history read whole, and only then does memory grow with it.
@@ -19,7 +19,7 @@ import { renderPage } from './page.js'
 import { nodeLogFiles, runFiles } from './run-files.js'
 import { SECTION_RENDERERS, type ReportSection, type SectionRenderer } from './sections/index.js'
 import { summarizeHistory, summarizeOps } from './summary.js'
-import { readWindow } from './window.js'
+import { WindowCollector } from './window.js'
 import { esc } from './html-text.js'
 
 export interface BuiltReport {
@@ -39,23 +39,38 @@ export async function buildReport(runPath: string): Promise<BuiltReport> {
   const results = dir.readJson<CheckResult>('results')
   const warnings: string[] = []
   const historyPath = dir.file('history')
-  if (!existsSync(historyPath)) warnings.push('this run has no history.jsonl: it ended before its first operation')
-  const summary = existsSync(historyPath) ? await summarizeHistory(historyPath, (w) => warnings.push(w)) : summarizeOps([])
+  const hasHistory = existsSync(historyPath)
+  if (!hasHistory) warnings.push('this run has no history.jsonl: it ended before its first operation')
 
-  const chosen: { name: string; result: CheckResult; renderer: SectionRenderer; wants: Set<number> }[] = []
+  // Which section draws each checker's result, and which operations it wants whole: known before the pass.
+  const chosen: { name: string; result: CheckResult; renderer: SectionRenderer; window: WindowCollector | undefined }[] = []
   for (const [name, result] of Object.entries((results?.checkers ?? {}) as Record<string, CheckResult>)) {
     const renderer = SECTION_RENDERERS.find((s) => s.accepts(result))
-    if (renderer) chosen.push({ name, result, renderer, wants: new Set(renderer.wants?.(result) ?? []) })
+    if (!renderer) continue
+    let wants: Set<number>
+    try {
+      wants = new Set(renderer.wants?.(result) ?? [])
+    } catch {
+      wants = new Set() // render() below meets the same trouble and says so in the section
+    }
+    chosen.push({ name, result, renderer, window: wants.size > 0 ? new WindowCollector(wants) : undefined })
   }
+  const collectors = chosen.flatMap((c) => (c.window ? [c.window] : []))
+  const summary = hasHistory
+    ? await summarizeHistory(
+        historyPath,
+        (w) => warnings.push(w),
+        collectors.map((w) => (op) => w.visit(op)),
+      )
+    : summarizeOps([])
 
   // Sections that still fold the whole history get it, read once; the others never hold it.
-  const history = hasWhole(chosen) && existsSync(historyPath) ? (await readHistoryJsonl(historyPath)).history : undefined
+  const history = hasWhole(chosen) && hasHistory ? (await readHistoryJsonl(historyPath)).history : undefined
 
   const sections: ReportSection[] = []
   for (const c of chosen) {
     try {
-      // One more pass per section that wants operations (usually one: the anomaly's window).
-      const ops = c.wants.size > 0 && existsSync(historyPath) ? await readWindow(historyPath, c.wants) : []
+      const ops = c.window && hasHistory ? await c.window.finish(historyPath) : []
       const s = c.renderer.render(c.result, { name: c.name, ops, summary, test, ...(c.renderer.wholeHistory && history ? { history } : {}) })
       if (s) sections.push(s)
     } catch (e) {

@@ -36,7 +36,12 @@ export class LogHistogram {
   max = 0
 
   add(ms: number): void {
-    this.bins[binOf(ms)]!++
+    this.addAt(binOf(ms), ms)
+  }
+
+  /** `add` with the bin already known (one logarithm for several histograms). */
+  addAt(bin: number, ms: number): void {
+    this.bins[bin]!++
     this.count++
     if (ms > this.max) this.max = ms
   }

@@ -8,7 +8,7 @@
  */
 import type { Op } from '../core/op.js'
 import { FaultTracker, type FaultWindow } from './faults.js'
-import { LogHistogram } from './histogram.js'
+import { binOf, LogHistogram } from './histogram.js'
 import { scanHistory, type ScannedOp } from './history-scan.js'
 import { OUTCOMES, Timeline, type Outcome } from './timeline.js'
 
@@ -40,7 +40,8 @@ export interface HistorySummary {
 const MAX_FS = 32
 
 export class HistoryFold {
-  private readonly open = new Map<number, { time: number; f: string }>()
+  /** Open invocations by process: no object per operation. */
+  private readonly open = new OpenInvocations()
   private readonly tracker = new FaultTracker()
   private lines = 0
   private lastTime = 0
@@ -60,35 +61,44 @@ export class HistoryFold {
     }
     if (op.type === 'invoke') {
       this.counts.invoked++
-      this.open.set(op.process, { time: op.time, f: op.f })
+      this.open.set(op.process, op.time, op.f)
       return
     }
-    const invoke = this.open.get(op.process)
-    if (!invoke) return // a completion never invoked: the check refuses it; the report has nothing to pair it with
-    this.open.delete(op.process)
+    if (!this.open.take(op.process)) return // a completion never invoked: the check refuses it; the report has nothing to pair it with
+    const invokeTime = this.open.takenTime
     const outcome = op.type as Outcome
-    const ms = Math.max(0, (op.time - invoke.time) / 1e6)
+    const ms = Math.max(0, (op.time - invokeTime) / 1e6)
+    const bin = binOf(ms)
     this.counts[outcome]++
-    this.countF(invoke.f)[outcome]++
-    this.latency[outcome].add(ms)
-    this.timeline.add(invoke.time, op.time, outcome, ms)
+    this.countF(this.open.takenF)[outcome]++
+    this.latency[outcome].addAt(bin, ms)
+    this.timeline.add(invokeTime, op.time, outcome, ms, bin)
   }
 
+  /** The last f counted and its counts: consecutive operations mostly share one (f names are interned). */
+  private lastF = ''
+  private lastCounts: OutcomeCounts | undefined
+
   private countF(f: string): OutcomeCounts {
+    if (f === this.lastF && this.lastCounts) return this.lastCounts
+    this.lastF = f
+    return (this.lastCounts = this.findF(f))
+  }
+
+  private findF(f: string): OutcomeCounts {
     let c = this.byF.get(f)
     if (!c) {
-      if (this.byF.size >= MAX_FS) return this.countF('other')
+      if (this.byF.size >= MAX_FS) return this.findF('other')
       this.byF.set(f, (c = { ok: 0, fail: 0, info: 0, open: 0 }))
     }
     return c
   }
 
   finish(): HistorySummary {
-    for (const { f } of this.open.values()) {
+    for (const f of this.open.openFs()) {
       this.counts.open++
       this.countF(f).open++
     }
-    this.open.clear()
     const faults = this.tracker.finish(this.lastTime, this.lastIndex)
     return {
       lines: this.lines,
@@ -103,11 +113,71 @@ export class HistoryFold {
   }
 }
 
-/** Folds a history file in one streaming pass. */
-export async function summarizeHistory(path: string, onWarning?: (w: string) => void): Promise<HistorySummary> {
+/**
+ * Folds a history file in one streaming pass; `alongside` sees every line of
+ * the same pass (the sections' window collectors).
+ */
+export async function summarizeHistory(path: string, onWarning?: (w: string) => void, alongside: readonly ((op: ScannedOp) => void)[] = []): Promise<HistorySummary> {
   const fold = new HistoryFold()
-  await scanHistory(path, (op: ScannedOp) => fold.add(op), onWarning)
+  await scanHistory(
+    path,
+    (op: ScannedOp) => {
+      fold.add(op)
+      for (const visit of alongside) visit(op)
+    },
+    onWarning,
+  )
   return fold.finish()
+}
+
+/**
+ * The open invocation of each process: its time and f, in arrays indexed by
+ * process number (processes are small numbers, growing by the concurrency
+ * after each timeout), so pairing a million operations allocates nothing per
+ * operation. A process number too large for that goes to a map.
+ */
+class OpenInvocations {
+  private static readonly DENSE = 1 << 20
+  private time = new Float64Array(64)
+  private f: (string | undefined)[] = []
+  private readonly sparse = new Map<number, { time: number; f: string }>()
+  /** What `take` found. */
+  takenTime = 0
+  takenF = ''
+
+  set(process: number, time: number, f: string): void {
+    if (process >= 0 && process < OpenInvocations.DENSE && Number.isInteger(process)) {
+      if (process >= this.time.length) {
+        const grown = new Float64Array(Math.max(this.time.length * 2, process + 1))
+        grown.set(this.time)
+        this.time = grown
+      }
+      this.time[process] = time
+      this.f[process] = f
+    } else this.sparse.set(process, { time, f })
+  }
+
+  /** Finds and clears the process's open invocation (into takenTime, takenF); false if it has none. */
+  take(process: number): boolean {
+    if (process >= 0 && process < OpenInvocations.DENSE && Number.isInteger(process)) {
+      const f = this.f[process]
+      if (f === undefined) return false
+      this.takenTime = this.time[process]!
+      this.takenF = f
+      this.f[process] = undefined
+      return true
+    }
+    const open = this.sparse.get(process)
+    if (!open) return false
+    this.sparse.delete(process)
+    this.takenTime = open.time
+    this.takenF = open.f
+    return true
+  }
+
+  openFs(): string[] {
+    return [...this.f.filter((f): f is string => f !== undefined), ...[...this.sparse.values()].map((o) => o.f)]
+  }
 }
 
 /** Folds a history held in memory (tests, library users). */

@@ -6,7 +6,7 @@
  * their width doubles and neighbours merge, so a ten-second run and a day-long
  * one both end with a few hundred to a thousand buckets.
  */
-import { LogHistogram } from './histogram.js'
+import { binOf, LogHistogram } from './histogram.js'
 
 export type Outcome = 'ok' | 'fail' | 'info'
 export const OUTCOMES: readonly Outcome[] = ['ok', 'fail', 'info']
@@ -42,19 +42,21 @@ export class Timeline {
   widthNs = FIRST_WIDTH_NS
   readonly buckets: Bucket[] = []
 
-  /** One client operation: invoked at `invokeNs`, completed at `completeNs` with `outcome` after `ms`. */
-  add(invokeNs: number, completeNs: number, outcome: Outcome, ms: number): void {
+  /** One client operation: invoked at `invokeNs`, completed at `completeNs` with `outcome` after `ms` (in histogram bin `bin`). */
+  add(invokeNs: number, completeNs: number, outcome: Outcome, ms: number, bin = binOf(ms)): void {
     const b = this.bucketAt(completeNs)
     b.completed[outcome]++
     const at = this.bucketAt(invokeNs)
     const h = at.latency[outcome] ?? (at.latency[outcome] = new LogHistogram())
-    h.add(ms)
+    h.addAt(bin, ms)
   }
 
   private bucketAt(ns: number): Bucket {
     const t = ns > 0 ? ns : 0
-    while (t >= this.widthNs * MAX_BUCKETS) this.coarsen()
+    if (t >= this.widthNs * MAX_BUCKETS) while (t >= this.widthNs * MAX_BUCKETS) this.coarsen()
     const i = Math.floor(t / this.widthNs)
+    const b = this.buckets[i]
+    if (b) return b
     while (this.buckets.length <= i) this.buckets.push(emptyBucket())
     return this.buckets[i]!
   }
