@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { buildReport } from '../../../report/build.js'
+import { writeReport } from '../../../run/report-writer.js'
 import { HistoryBuilder, runFolder, staleReadHistory } from './run-folder.js'
 
 const stores: string[] = []
@@ -10,8 +10,7 @@ afterAll(() => stores.forEach((d) => rmSync(d, { recursive: true, force: true })
 async function report(history: HistoryBuilder, options: Parameters<typeof runFolder>[1] = {}): Promise<{ html: string; path: string }> {
   const run = await runFolder(history.ops, options)
   stores.push(run.store)
-  const built = await buildReport(run.path)
-  return { html: readFileSync(built.path, 'utf8'), path: run.path }
+  return { html: readFileSync(await writeReport(run.path), 'utf8'), path: run.path }
 }
 
 describe('report.html', () => {
