@@ -2,6 +2,7 @@
  * How long report.html takes for a long history, and how much memory it needs.
  *
  *   npm run bench -- report [-- --ops 1000000 --rounds 3 --keep DIR]
+ *   npm run bench -- report -- --from RUN_DIR    (time an existing run folder's report again)
  *
  * Writes a register-workload history of --ops client operations (10 client
  * threads, a fresh key every 200 operations, reads, writes and cas, 3% fail;
@@ -21,7 +22,7 @@ import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { checkOperationsSync, explain, models, type Operation, type OpInput } from '../checkers/linearizability/index.js'
-import { createRunDir } from '../core/store.js'
+import { createRunDir, RunDir } from '../core/store.js'
 import { buildReport } from '../report/build.js'
 
 function option(name: string, fallback: string): string {
@@ -213,19 +214,36 @@ async function readOnly(path: string): Promise<{ seconds: number; lines: number 
 async function main(): Promise<void> {
   const build = process.argv.indexOf('--build')
   if (build !== -1) return buildChild(process.argv[build + 1]!)
-  const ops = Number(option('ops', '1000000'))
   const rounds = Number(option('rounds', '3'))
-  const keep = option('keep', '')
+  const from = option('from', '')
+  const keep = from || option('keep', '')
   const store = keep || mkdtempSync(join(tmpdir(), 'dstest-bench-report-'))
   try {
-    const dir = createRunDir(store, 'bench-report')
-    dir.writeJson('test', { name: 'bench-report', seed: 1, startedAt: new Date().toISOString(), spec: { target: 'synthetic', workload: 'register', nemesis: ['partition', 'kill'], concurrency: 10 } })
-    let t = performance.now()
-    const { lines, anomalyKey, keyOps } = writeHistory(dir.file('history'), ops)
-    const writeSeconds = (performance.now() - t) / 1000
-    t = performance.now()
-    dir.writeJson('results', results(anomalyKey, keyOps))
-    const checkSeconds = (performance.now() - t) / 1000
+    let dir: RunDir
+    let ops: number
+    let lines: number
+    let anomalyKey: number | undefined
+    let writeSeconds = 0
+    let checkSeconds = 0
+    if (from) {
+      dir = new RunDir(from)
+      lines = (await readOnly(dir.file('history'))).lines
+      const test = dir.readJson<{ operations?: number }>('test')
+      ops = test?.operations ?? Math.floor(lines / 2)
+      anomalyKey = dir.readJson<{ checkers?: { linearizable?: { failedKey?: number } } }>('results')?.checkers?.linearizable?.failedKey
+    } else {
+      ops = Number(option('ops', '1000000'))
+      dir = createRunDir(store, 'bench-report')
+      dir.writeJson('test', { name: 'bench-report', seed: 1, operations: ops, startedAt: new Date().toISOString(), spec: { target: 'synthetic', workload: 'register', nemesis: ['partition', 'kill'], concurrency: 10 } })
+      let t = performance.now()
+      const written = writeHistory(dir.file('history'), ops)
+      lines = written.lines
+      anomalyKey = written.anomalyKey
+      writeSeconds = (performance.now() - t) / 1000
+      t = performance.now()
+      dir.writeJson('results', results(written.anomalyKey, written.keyOps))
+      checkSeconds = (performance.now() - t) / 1000
+    }
     const self = fileURLToPath(import.meta.url)
     const baseline: number[] = []
     const report: { seconds: number; cpuSeconds: number; peakRssBytes: number; bytes: number }[] = []
@@ -238,7 +256,7 @@ async function main(): Promise<void> {
       report.push(JSON.parse(child.stdout.trim().split('\n').pop()!) as (typeof report)[number])
     }
     const html = readFileSync(dir.file('report'), 'utf8')
-    if (!html.includes(`key ${anomalyKey}`)) throw new Error('the report does not show the anomaly')
+    if (anomalyKey !== undefined && !html.includes(`key ${anomalyKey}`)) throw new Error('the report does not show the anomaly')
     const seconds = median(report.map((r) => r.seconds))
     console.log(
       JSON.stringify(
@@ -257,9 +275,9 @@ async function main(): Promise<void> {
           baselineReadSeconds: round(median(baseline)),
           reportOverBaseline: round(seconds / median(baseline), 2),
           samples: { report: report.map((r) => round(r.seconds)), reportCpu: report.map((r) => round(r.cpuSeconds)), baselineRead: baseline.map((s) => round(s)) },
-          setup: { writeSeconds: round(writeSeconds, 1), checkAnomalyKeySeconds: round(checkSeconds, 2) },
+          ...(from ? { from } : { setup: { writeSeconds: round(writeSeconds, 1), checkAnomalyKeySeconds: round(checkSeconds, 2) } }),
           machine: { cpus: cpus().length, loadavg: loadavg().map((l) => round(l, 1)), node: process.version },
-          ...(keep ? { kept: dir.path } : {}),
+          ...(keep && !from ? { kept: dir.path } : {}),
         },
         null,
         2,

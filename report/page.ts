@@ -27,6 +27,8 @@ export interface PageInput {
 
 /** Rows of the faults table shown; the rest are counted. */
 const MAX_FAULT_ROWS = 1000
+/** A longer faults table starts folded. */
+const OPEN_FAULT_ROWS = 20
 
 function verdict(v: unknown): [string, string] {
   return v === true ? ['VALID', '#2b8a3e'] : v === false ? ['INVALID', '#c92a2a'] : ['UNKNOWN', '#e67700']
@@ -122,7 +124,7 @@ ${warnings.map((w) => `<p class="warn">${esc(w)}</p>`).join('')}
 <h2>Timeline</h2><p class="legend">${legend}</p>
 ${timelineFigure(summary, lanes, marks)}
 <p class="note">Time is seconds since the workload started, as in the run's progress lines. Latency is drawn at each operation's invocation, completions at their completion.</p>
-<h2>Faults</h2>${summary.faults.length ? `<table><tr><th>#</th><th>kind</th><th>what</th><th>from</th><th>to</th><th>for</th></tr>${faultRows}</table>${more}` : '<p>none</p>'}
+<h2>Faults</h2>${summary.faults.length ? `<details${summary.faults.length <= OPEN_FAULT_ROWS ? ' open' : ''}><summary>${n(summary.faults.length)} fault window${summary.faults.length === 1 ? '' : 's'}</summary><table><tr><th>#</th><th>kind</th><th>what</th><th>from</th><th>to</th><th>for</th></tr>${faultRows}</table>${more}</details>` : '<p>none</p>'}
 ${input.sections.map((s) => `<h2>${esc(s.title)}</h2>${s.html}`).join('\n')}
 <h2>Node logs</h2>${logs}
 <h2>Files</h2>${files}
