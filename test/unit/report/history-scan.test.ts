@@ -1,12 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { HistoryWriter, readHistoryJsonl } from '../../../core/history/jsonl.js'
 import type { Op } from '../../../core/op.js'
 import { scanHistory, type ScannedOp } from '../../../report/history-scan.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'dstest-scan-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
 let n = 0
 function file(text: string): string {
   const path = join(dir, `h${n++}.jsonl`)

@@ -1,10 +1,14 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { HistoryWriter } from '../../../core/history/jsonl.js'
 import type { Op } from '../../../core/op.js'
 import { failedShare, summarizeHistory, summarizeOps } from '../../../report/summary.js'
+
+const dirs: string[] = []
+const made = (d: string): string => (dirs.push(d), d)
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 const MS = 1e6
 function history(): Op[] {
@@ -43,7 +47,7 @@ describe('history summary', () => {
   })
 
   it('reads the same summary from the file as from memory', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'dstest-summary-')), 'history.jsonl')
+    const path = join(made(mkdtempSync(join(tmpdir(), 'dstest-summary-'))), 'history.jsonl')
     const w = new HistoryWriter(path)
     for (const op of history()) w.append(op)
     w.close()

@@ -1,13 +1,17 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { HistoryWriter } from '../../../core/history/jsonl.js'
 import type { Op } from '../../../core/op.js'
 import { readWindow } from '../../../report/window.js'
 
+const dirs: string[] = []
+const made = (d: string): string => (dirs.push(d), d)
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+
 function write(ops: Op[]): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'dstest-window-')), 'history.jsonl')
+  const path = join(made(mkdtempSync(join(tmpdir(), 'dstest-window-'))), 'history.jsonl')
   const w = new HistoryWriter(path)
   for (const op of ops) w.append(op)
   w.close()
