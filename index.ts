@@ -1,7 +1,9 @@
 /**
  * dstest as a library: the API a custom workload, target, checker or nemesis is
- * written against. `dstest run --workload ./my-workload.js` loads a module
- * that default-exports `defineWorkload({...})`.
+ * written against (docs/writing-a-target.md is the guide). `dstest run
+ * --target ./my-target.ts --workload ./my-workload.ts` loads modules that
+ * default-export `defineTarget({...})` and `defineWorkload({...})`; the
+ * bundled targets are written with exactly this API.
  */
 export type { Op, OpType, Process, History, Completion, OpPair } from './core/op.js'
 export { pairOps } from './core/op.js'
@@ -30,6 +32,7 @@ export type { ImageLayer, LayerFile, CopiedFile, HostBinary, GeneratedFile } fro
 export { resolveLayer, type ResolvedLayer } from './control/image/resolve.js'
 export type { LayerEntry, DirEntry, LinkEntry, HostFileEntry, ContentEntry } from './control/image/entries.js'
 export { faketimeEnv, FAKETIME_FILE } from './control/faketime.js'
+export { nodePath } from './control/remote.js'
 export type { Nemesis, NemesisPackage, NemesisContext } from './nemesis/nemesis.js'
 
 export { defineWorkload, type Workload, type WorkloadOptions } from './workloads/workload.js'
@@ -51,8 +54,13 @@ export {
   type Target,
   type TargetOptions,
   type ClientContext,
+  type ClockSupport,
+  type WorkloadRef,
   type Killable,
   type Pausable,
   type LogFiles,
   type Primaries,
 } from './targets/target.js'
+export { NodeProcess, type ProcessSpec, type ProcessContext, type ProcessSignal, type WaitOptions } from './targets/node-process.js'
+export { performRequest, NoAnswer, type AttemptOutcome, type RequestAttempt, type PerformRequestOptions } from './targets/request-outcome.js'
+export { requestJson, type JsonRequest } from './targets/http-json.js'

@@ -7,7 +7,8 @@ import { HistoryWriter, readHistoryJsonl } from '../core/history/jsonl.js'
 import type { Op } from '../core/op.js'
 import { createRunDir, openRunDir, type RunDir } from '../core/store.js'
 import { namedChecker } from './checker-registry.js'
-import { resolveTarget, resolveWorkload } from './registry.js'
+import type { Workload } from '../workloads/workload.js'
+import { loadTarget, loadWorkload, looksLikePath, type LoadedTarget } from './registry.js'
 import { loadHistoryFile } from './history-input.js'
 import { writeReport } from './report-writer.js'
 import { exitCodeFor } from './test-run.js'
@@ -64,7 +65,7 @@ export async function checkPath(path: string, req: CheckRequest): Promise<CheckO
   }
 
   const spec = (test.spec ?? {}) as Record<string, unknown>
-  const checkers = await chooseCheckers(req, spec, format)
+  const checkers = await chooseCheckers(req, spec, format, (test.modules ?? {}) as RecordedModules)
   const concurrency = typeof spec.concurrency === 'number' ? spec.concurrency : 1
   const nodes = Array.isArray(test.nodes) ? (test.nodes as { name: string }[]).map((n) => n.name) : []
   const results = await compose(checkers).check(history, { concurrency, nodes })
@@ -81,7 +82,13 @@ export async function checkPath(path: string, req: CheckRequest): Promise<CheckO
   }
 }
 
-async function chooseCheckers(req: CheckRequest, spec: Record<string, unknown>, format: string): Promise<Record<string, Checker>> {
+/** test.json's `modules`: where a run's target and workload came from when they were files. */
+interface RecordedModules {
+  target?: string
+  workload?: string
+}
+
+async function chooseCheckers(req: CheckRequest, spec: Record<string, unknown>, format: string, modules: RecordedModules): Promise<Record<string, Checker>> {
   if (req.checker) {
     const options = {
       model: req.model,
@@ -95,13 +102,41 @@ async function chooseCheckers(req: CheckRequest, spec: Record<string, unknown>, 
     }
     return { [req.checker]: namedChecker(req.checker, options) }
   }
-  let workloadName = req.workload ?? (spec.workload as string | undefined)
-  if (!workloadName && typeof spec.target === 'string') {
-    workloadName = (await resolveTarget(spec.target)).workloads[0]
-  }
-  if (!workloadName) throw new UsageError('cannot tell which checkers to run', 'pass --checker NAME or --workload NAME')
-  const workload = await resolveWorkload(workloadName)
+  const workload = await recordedWorkload(req.workload, spec, modules)
   const concurrency = typeof spec.concurrency === 'number' ? spec.concurrency : 1
   const options = (spec.workloadOptions ?? {}) as Record<string, unknown>
   return workload.checkers({ concurrency, nodes: [], options })
+}
+
+/**
+ * The workload a stored run was checked with: --workload if given; else the
+ * module file it came from; else its name, among the workloads of its target
+ * (loaded again from its file when it was one) and the bundled ones.
+ */
+async function recordedWorkload(given: string | undefined, spec: Record<string, unknown>, modules: RecordedModules): Promise<Workload> {
+  if (given !== undefined && looksLikePath(given)) return (await loadWorkload(given)).workload
+  if (given === undefined && modules.workload !== undefined) return (await loadRecorded(modules.workload, 'workload', () => loadWorkload(modules.workload))).workload
+  const name = given ?? (typeof spec.workload === 'string' ? spec.workload : undefined)
+  let target: LoadedTarget | undefined
+  if (modules.target !== undefined) target = await loadRecorded(modules.target, 'target', () => loadTarget(modules.target!))
+  else if (typeof spec.target === 'string') target = await loadTarget(spec.target).catch(() => undefined)
+  if (name === undefined && target === undefined) throw new UsageError('cannot tell which checkers to run', 'pass --checker NAME or --workload NAME')
+  try {
+    return (await loadWorkload(name, target)).workload
+  } catch (e) {
+    if (!(e instanceof DstestError) || e.code !== 'E_UNKNOWN_NAME') throw e
+    throw new DstestError('E_UNKNOWN_NAME', `this run's workload '${name}' is neither bundled nor one of its target's`, {
+      fix: 'pass --workload PATH (the module it came from) or --checker NAME',
+    })
+  }
+}
+
+/** Loads a module a run recorded; one that is gone or broken is named with the way out. */
+async function loadRecorded<T>(path: string, kind: 'target' | 'workload', load: () => Promise<T>): Promise<T> {
+  if (!existsSync(path)) {
+    throw new DstestError('E_NOT_FOUND', `this run's ${kind} came from ${path}, which is no longer there`, {
+      fix: kind === 'workload' ? 'pass --workload PATH (where it is now) or --checker NAME' : 'pass --workload PATH or --checker NAME',
+    })
+  }
+  return load()
 }

@@ -4,7 +4,7 @@
  * from the seed, so `--dry-run` prints exactly the schedule the run will use.
  */
 import type { Cluster } from '../control/remote.js'
-import { UsageError } from '../core/errors.js'
+import { EnvironmentError, UsageError } from '../core/errors.js'
 import { Random } from '../core/random.js'
 import type { TestSpec } from '../core/spec.js'
 import {
@@ -52,6 +52,37 @@ export function validateNemesis(spec: TestSpec, runtime: string): void {
   }
 }
 
+/** The fault kinds that move node clocks. */
+const CLOCK_KINDS: readonly string[] = ['clock', 'skewed-leader']
+
+/**
+ * Clock faults reach a target only in the way it declares (`Target.clock`):
+ * through libfaketime in its processes, or through the host's real clock,
+ * which only the SSH runtime with --ssh-real-clock steps. Asked for anyway,
+ * they would report `bump-clock ok` while the system saw nothing: refused
+ * here, before anything starts (exit 4), with the reason and the fix.
+ */
+export function checkClockSupport(spec: Pick<TestSpec, 'nemesis' | 'sshRealClock'>, target: Pick<Target, 'name' | 'clock'>, runtime: string): void {
+  const kinds = parseNemesisKinds(spec.nemesis).filter((k) => CLOCK_KINDS.includes(k))
+  if (kinds.length === 0) return
+  const asked = `--nemesis ${kinds.join(',')}`
+  const clock = target.clock ?? 'none'
+  if (clock === 'none') {
+    throw new EnvironmentError(
+      'E_UNSUPPORTED',
+      `${asked} cannot reach target ${target.name}: it does not declare how clock faults reach it, so they would change nothing it sees`,
+      `start its processes under libfaketime (NodeProcess does unless told faketime: false) and add clock: 'faketime' to the target, or run without ${kinds.join(' and ')}`,
+    )
+  }
+  if (clock === 'real-clock' && !(runtime === 'ssh' && spec.sshRealClock)) {
+    throw new EnvironmentError(
+      'E_UNSUPPORTED',
+      `${asked} cannot reach target ${target.name} on the ${runtime} runtime: libfaketime cannot move its clock (clock: 'real-clock'), and only --runtime ssh with --ssh-real-clock steps the hosts' real clocks`,
+      runtime === 'ssh' ? 'pass --ssh-real-clock' : 'use --runtime ssh --ssh-real-clock, or run without clock faults',
+    )
+  }
+}
+
 /** The nemesis's view of a run: its cluster, the schedule's random stream, and who leads (if the target can say). */
 export function nemesisContext(cluster: Cluster, seed: number, target: Target): NemesisContext {
   return { cluster, random: nemesisRandom(seed), ...(hasPrimaries(target) ? { primaries: () => target.primaries(cluster) } : {}) }
@@ -62,9 +93,11 @@ export function buildNemesisPackage(spec: TestSpec, target: Target, context: Nem
   const kinds = parseNemesisKinds(spec.nemesis)
   if (kinds.length === 0) return { nemesis: noopNemesis(), generator: null, finalGenerator: null, description: NO_FAULTS }
   const options = scheduleOptions(spec)
+  // A restarted process gets the run's options again (its bug mode, for one).
+  const targetOptions = { bug: spec.bug, options: spec.targetOptions }
   if (hasKill(target) || hasPause(target)) {
     options.target = {
-      ...(hasKill(target) ? { kill: (c: Cluster, n: string) => target.kill(c, n), start: (c: Cluster, n: string) => target.start(c, n) } : {}),
+      ...(hasKill(target) ? { kill: (c: Cluster, n: string) => target.kill(c, n), start: (c: Cluster, n: string) => target.start(c, n, targetOptions) } : {}),
       ...(hasPause(target) ? { pause: (c: Cluster, n: string) => target.pause(c, n), resume: (c: Cluster, n: string) => target.resume(c, n) } : {}),
     }
   }

@@ -2,18 +2,19 @@
  * Pre-flight: everything that can be refused before a cluster starts. The
  * spec (flags over config file over defaults), the target, the workload and
  * whether the target has a client for it and implements the operations it
- * invokes, the workload's options, the bug mode, the runtime, the
- * nemesis, and the output paths. Bad input is a typed error (exit 3) here,
- * never a failure half-way through a run.
+ * invokes, the workload's options, the bug mode, the runtime, the nemesis
+ * (and whether clock faults can reach the target), and the output paths.
+ * Bad input is a typed error (exit 3) here, a fault that cannot reach the
+ * target exit 4, never a failure half-way through a run.
  */
 import { DstestError, UsageError, isDstestError } from '../core/errors.js'
 import { freshSeed } from '../core/random.js'
 import { resolveSpec, type TestSpec } from '../core/spec.js'
 import type { Target } from '../targets/target.js'
 import type { Workload } from '../workloads/workload.js'
-import { validateNemesis } from './nemeses.js'
+import { checkClockSupport, validateNemesis } from './nemeses.js'
 import { checkOutputPaths } from './outputs.js'
-import { resolveTarget, resolveWorkload } from './registry.js'
+import { loadTarget, loadWorkload, looksLikePath, targetWorkloadNames } from './registry.js'
 
 /** A test that passed pre-flight: what `runSeries` and `--dry-run` need. */
 export interface PreparedRun {
@@ -25,6 +26,8 @@ export interface PreparedRun {
   runtimeName: string
   /** --seed, or a fresh one; run i of --test-count uses firstSeed + i. */
   firstSeed: number
+  /** Absolute paths of the modules the target and workload came from (test.json keeps them for `dstest check`). */
+  modules: { target?: string; workload?: string }
 }
 
 export interface PreflightOptions {
@@ -46,14 +49,15 @@ function checkWorkloadOptions(workload: Workload, spec: TestSpec): void {
 /** `flags`: the spec keys the user gave on the command line (undefined for the others). */
 export async function preflight(flags: Record<string, unknown>, configPath: string | undefined, options: PreflightOptions = {}): Promise<PreparedRun> {
   const spec = resolveSpec(flags, configPath)
-  const target = await resolveTarget(spec.target)
-  const workloadName = spec.workload ?? target.workloads[0]
-  if (!workloadName) throw new UsageError(`target ${target.name} names no workload`, 'pass --workload')
-  const workload = await resolveWorkload(workloadName)
+  const loadedTarget = await loadTarget(spec.target)
+  const { target } = loadedTarget
+  const loadedWorkload = await loadWorkload(spec.workload, loadedTarget)
+  const { workload } = loadedWorkload
   // A workload given by path brings its own client operations: no name check.
-  if (!spec.workload?.includes('/') && !target.workloads.includes(workload.name)) {
+  const served = await targetWorkloadNames(loadedTarget)
+  if (!(spec.workload !== undefined && looksLikePath(spec.workload)) && !served.includes(workload.name)) {
     throw new DstestError('E_UNKNOWN_NAME', `target ${target.name} has no client for workload '${workload.name}'`, {
-      fix: `choose one of: ${target.workloads.join(', ')}`,
+      fix: `choose one of: ${served.join(', ')}`,
     })
   }
   const missing = workload.operations.filter((f) => !target.operations.includes(f))
@@ -75,6 +79,11 @@ export async function preflight(flags: Record<string, unknown>, configPath: stri
     throw new UsageError(`target ${target.name} cannot run on the ${runtimeName} runtime`, `use --runtime ${target.runtimes.join(' or ')}`)
   }
   validateNemesis(spec, runtimeName)
+  checkClockSupport(spec, target, runtimeName)
   if (!options.dryRun) checkOutputPaths(spec)
-  return { spec, target, workload, testName: spec.name ?? `${target.name}-${workload.name}`, runtimeName, firstSeed: spec.seed ?? freshSeed() }
+  const modules = {
+    ...(loadedTarget.module ? { target: loadedTarget.module } : {}),
+    ...(loadedWorkload.module ? { workload: loadedWorkload.module } : {}),
+  }
+  return { spec, target, workload, testName: spec.name ?? `${target.name}-${workload.name}`, runtimeName, firstSeed: spec.seed ?? freshSeed(), modules }
 }

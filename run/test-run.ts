@@ -55,6 +55,8 @@ export async function runTest(prepared: PreparedRun, seed: number, deps: RunDeps
     runId,
     seed,
     spec: { ...spec, seed, workload: workload.name, target: target.name },
+    // Where a target or workload loaded from a file came from: `dstest check` loads it again.
+    ...(Object.keys(prepared.modules).length > 0 ? { modules: prepared.modules } : {}),
     versions: { dstest: VERSION, node: process.version },
     host: hostname(),
     startedAt: startedAt.toISOString(),
@@ -130,7 +132,7 @@ export async function runTest(prepared: PreparedRun, seed: number, deps: RunDeps
       nemesis: { invoke: (op) => nemesisPkg!.nemesis.invoke(op) },
       openClient: (thread, process) => {
         const node = c.nodes[thread % c.nodes.length]!
-        return target.client({ node: node.name, address: node.address, workload: workload.name, cluster: c, process })
+        return target.client({ node: node.name, address: node.address, workload: workload.name, cluster: c, process, bug: spec.bug, targetOptions: spec.targetOptions })
       },
       onOp: (op) => {
         history.push(op)

@@ -1,21 +1,21 @@
 /**
- * A bundled target's server on the nodes: one node process per node, started
- * under libfaketime (so clock faults reach it), found again through its pid
- * file, asked about its state over HTTP. raft-kv and chain-kv are both this
- * shape; they differ in their arguments' meaning and in what "ready" means.
+ * A bundled target's server on the nodes: one node process per node, built
+ * on the public process helper (NodeProcess: started under libfaketime, found
+ * again through its pid file, signalled as a group), asked about its state
+ * over HTTP. raft-kv and chain-kv are both this shape; they differ in their
+ * arguments' meaning and in what "ready" means. Nothing here is out of a
+ * user's reach: it imports dstest's public API only.
  */
 import { existsSync, readdirSync } from 'node:fs'
 import { dirname, join, posix, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { CopiedFile, ImageLayer } from '../control/image/layer.js'
-import { FAKETIME_FILE, faketimeEnv } from '../control/faketime.js'
-import { nodePath, type Cluster } from '../control/remote.js'
-import { DstestError, EnvironmentError } from '../core/errors.js'
-import type { Killable, LogFiles, Pausable, Target, TargetOptions } from './target.js'
+import { DstestError, EnvironmentError, NodeProcess, nodePath, type Cluster, type CopiedFile, type ImageLayer, type Killable, type LogFiles, type Pausable, type Target, type TargetOptions } from '../index.js'
 
 /** Where image layers put dist/targets/ inside a node (its layout kept). */
 export const NODE_TARGETS_DIR = '/opt/dstest/targets'
-const READY_TIMEOUT_MS = 20_000
+
+/** The layer of a bundled server: copied files only (the tests read each one). */
+export type FilesLayer = ImageLayer & { files: CopiedFile[] }
 
 export interface NodeServerSpec {
   /** The target's name, also its folder under targets/. */
@@ -54,19 +54,27 @@ function jsFilesUnder(root: string, folder: string): string[] {
 export class NodeServer<Status> {
   readonly serverDir: string
   readonly dataDir: string
-  readonly logFile: string
-  readonly pidFile: string
-  /** The bug each running cluster was set up with (restarts after a kill use it too). */
-  private readonly bugOfRun = new Map<string, string | undefined>()
+  readonly process: NodeProcess
 
   constructor(readonly spec: NodeServerSpec) {
     this.serverDir = `${NODE_TARGETS_DIR}/${spec.name}/server`
     this.dataDir = `/var/lib/${spec.name}`
-    this.logFile = `/var/log/${spec.name}.log`
-    this.pidFile = `/var/run/${spec.name}.pid`
+    this.process = new NodeProcess({
+      name: spec.name,
+      command: ({ cluster, node, options }) => this.argv(cluster, node.name, options.bug),
+      dirs: [this.dataDir],
+    })
   }
 
-  imageLayer(): ImageLayer & { files: CopiedFile[] } {
+  get logFile(): string {
+    return this.process.logFile
+  }
+
+  get pidFile(): string {
+    return this.process.pidFile
+  }
+
+  imageLayer(): FilesLayer {
     const dir = compiledTargetsDir()
     const main = join(dir, this.spec.name, 'server', 'main.js')
     if (!existsSync(main)) {
@@ -83,13 +91,9 @@ export class NodeServer<Status> {
       'node',
       at(`${this.serverDir}/main.js`),
       ...['--id', node, '--peers', peers, '--listen', `0.0.0.0:${this.spec.port}`],
-      ...['--data', at(this.dataDir), '--log', at(this.logFile), '--pid-file', at(this.pidFile)],
+      ...['--data', at(this.dataDir), '--log', at(this.logFile)],
       ...(bug ? ['--bug', bug] : []),
     ]
-  }
-
-  bugOf(cluster: Cluster): string | undefined {
-    return this.bugOfRun.get(cluster.runId)
   }
 
   /**
@@ -97,75 +101,42 @@ export class NodeServer<Status> {
    * layer, set-up (start everywhere, wait until `ready`) and teardown, process
    * kill/start and pause/resume by signal, and its log file.
    */
-  controls(ready: Readiness<Status>): Pick<Target, 'setup' | 'teardown'> & Killable & Pausable & LogFiles & { imageLayer(): ImageLayer & { files: CopiedFile[] } } {
+  controls(ready: Readiness<Status>): Pick<Target, 'setup' | 'teardown'> & Killable & Pausable & LogFiles & { imageLayer(): FilesLayer } {
+    const p = this.process
     return {
       imageLayer: () => this.imageLayer(),
-      setup: (cluster: Cluster, options: TargetOptions) => this.startAll(cluster, options.bug, ready),
-      teardown: (cluster: Cluster) => this.stopAll(cluster),
-      kill: (cluster: Cluster, node: string) => this.signal(cluster, node, 'KILL'),
-      start: (cluster: Cluster, node: string) => this.start(cluster, node),
-      pause: (cluster: Cluster, node: string) => this.signal(cluster, node, 'STOP'),
-      resume: (cluster: Cluster, node: string) => this.signal(cluster, node, 'CONT'),
-      logFiles: () => [this.logFile],
+      setup: (cluster: Cluster, options: TargetOptions) => this.startAll(cluster, options, ready),
+      teardown: (cluster: Cluster) => p.stopAll(cluster),
+      kill: (cluster: Cluster, node: string) => p.kill(cluster, node),
+      start: (cluster: Cluster, node: string, options: TargetOptions) => this.start(cluster, node, options),
+      pause: (cluster: Cluster, node: string) => p.pause(cluster, node),
+      resume: (cluster: Cluster, node: string) => p.resume(cluster, node),
+      logFiles: () => [p.logFile],
     }
   }
 
-  /** Starts the server on every node with `bug`; resolves when `ready` says so (E_CLUSTER after 20 s). */
-  async startAll(cluster: Cluster, bug: string | undefined, ready: Readiness<Status>): Promise<void> {
+  /** Starts the server on every node with the run's bug; resolves when `ready` says so (E_CLUSTER after 20 s). */
+  async startAll(cluster: Cluster, options: TargetOptions, ready: Readiness<Status>): Promise<void> {
+    const { bug } = options
     if (bug !== undefined && !Object.hasOwn(this.spec.bugs, bug)) {
       throw new DstestError('E_UNKNOWN_NAME', `unknown bug '${bug}' for target ${this.spec.name}`, { fix: `choose one of: ${Object.keys(this.spec.bugs).join(', ')}` })
     }
-    this.bugOfRun.set(cluster.runId, bug)
-    await Promise.all(cluster.nodes.map((n) => this.startProcess(cluster, n.name)))
-    const deadline = Date.now() + READY_TIMEOUT_MS
+    await this.process.startAll(cluster, options)
     let last: (Status | undefined)[] = []
-    while (Date.now() < deadline) {
-      last = await this.statuses(cluster)
-      if (ready.check(last)) return
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    const seen = cluster.nodes.map((n, i) => `${n.name}: ${last[i] ? ready.describe(last[i]!) : 'no answer'}`).join(', ')
-    throw new EnvironmentError(
-      'E_CLUSTER',
-      `${this.spec.name} ${ready.failure} within ${READY_TIMEOUT_MS / 1000} s (${seen})`,
-      `read ${this.logFile} of each node (downloaded into the run's nodes/ folder)`,
-    )
-  }
-
-  private async startProcess(cluster: Cluster, node: string): Promise<void> {
-    await cluster.remote(node).exec(this.argv(cluster, node, this.bugOf(cluster)), { detach: true, env: faketimeEnv(nodePath(cluster, FAKETIME_FILE)) })
+    await this.process.waitUntil(cluster, async () => ready.check((last = await this.statuses(cluster))), {
+      waitingFor: ready.awaited,
+      state: () => cluster.nodes.map((n, i) => `${n.name}: ${last[i] ? ready.describe(last[i]!) : 'no answer'}`).join(', '),
+    })
   }
 
   /** Starts one node's server again (after a kill) and waits until it answers. */
-  async start(cluster: Cluster, node: string): Promise<void> {
-    await this.startProcess(cluster, node)
+  async start(cluster: Cluster, node: string, options: TargetOptions): Promise<void> {
+    await this.process.start(cluster, node, options)
     const address = cluster.nodes.find((n) => n.name === node)?.address
-    const deadline = Date.now() + READY_TIMEOUT_MS
-    while (address !== undefined && Date.now() < deadline) {
-      if (await this.status(address)) return
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    throw new EnvironmentError('E_CLUSTER', `${this.spec.name} on ${node} did not answer within ${READY_TIMEOUT_MS / 1000} s of starting`, `read ${this.logFile} on ${node}`)
-  }
-
-  /** Signals the server through its pid file (no user data lives in it, so a shell is fine). */
-  async signal(cluster: Cluster, node: string, signal: 'KILL' | 'STOP' | 'CONT' | 'TERM'): Promise<void> {
-    const r = await cluster.remote(node).exec(['sh', '-c', `kill -${signal} "$(cat ${nodePath(cluster, this.pidFile)})"`], { timeoutMs: 10_000 })
-    if (r.exitCode !== 0) {
-      throw new EnvironmentError(
-        'E_REMOTE',
-        `${this.spec.name} on ${node}: kill -${signal} failed (${r.stderr.trim() || `exit ${r.exitCode}`})`,
-        `is the server running? see ${this.logFile} on ${node}`,
-      )
-    }
-  }
-
-  /** Stops every node's server. Idempotent: no server, no error. */
-  async stopAll(cluster: Cluster): Promise<void> {
-    // CONT first: a paused server would not act on TERM.
-    const stop = `pid="$(cat ${nodePath(cluster, this.pidFile)} 2>/dev/null)" && kill -CONT "$pid" && kill -TERM "$pid"; true`
-    await Promise.all(cluster.nodes.map((n) => cluster.remote(n.name).exec(['sh', '-c', stop], { timeoutMs: 10_000 }).catch(() => undefined)))
-    this.bugOfRun.delete(cluster.runId)
+    await this.process.waitUntil(cluster, async () => address !== undefined && (await this.status(address)) !== undefined, {
+      waitingFor: `an answer from ${node} on port ${this.spec.port}`,
+      nodes: [node],
+    })
   }
 
   async status(address: string): Promise<Status | undefined> {
@@ -186,6 +157,6 @@ export class NodeServer<Status> {
 export interface Readiness<Status> {
   check(statuses: readonly (Status | undefined)[]): boolean
   describe(status: Status): string
-  /** e.g. "elected no leader" */
-  failure: string
+  /** What set-up waits for, e.g. "a leader followed by a majority". */
+  awaited: string
 }

@@ -8,20 +8,25 @@
  *   Killable (hasKill), Pausable (hasPause), LogFiles (hasLogFiles),
  *   Primaries (hasPrimaries), HasImage (hasImage).
  *
- *     import { defineTarget } from 'dstest'
+ *     import { defineTarget, NodeProcess } from 'dstest'
+ *     const server = new NodeProcess({ name: 'my-kv', command: ({ node, at }) => ['/opt/my-kv/server', '--id', node.name, '--data', at('/var/lib/my-kv')] })
  *     export default defineTarget({
  *       name: 'my-kv',
  *       description: 'my key-value store',
  *       workloads: ['register'],
  *       operations: ['read', 'write', 'cas'],
- *       async setup(cluster) { ... start the server on every node, wait until ready ... },
- *       async teardown(cluster) { ... },
- *       client: ({ node, address }) => new MyKvClient(address),
+ *       clock: 'faketime',
+ *       async setup(cluster, options) { await server.startAll(cluster, options); ... wait until it answers ... },
+ *       teardown: (cluster) => server.stopAll(cluster),
+ *       client: ({ node, address, bug }) => new MyKvClient(address),
  *     })
+ *
+ * docs/writing-a-target.md is the guide.
  */
 import type { Client } from '../core/client.js'
 import type { Cluster } from '../control/remote.js'
 import type { ImageLayer } from '../control/image/layer.js'
+import type { Workload } from '../workloads/workload.js'
 
 export interface TargetOptions {
   /** `--bug NAME`: a deliberate bug mode, or undefined for the correct system. */
@@ -35,23 +40,49 @@ export interface TargetOptions {
 export interface ClientContext {
   /** The node this client talks to (thread i → node i mod N). */
   node: string
+  /** That node's address (what other nodes and clients use). */
   address: string
+  /** The run's workload, by name. */
   workload: string
   cluster: Cluster
   process: number
+  /** `--bug NAME` of the run, or undefined for the correct system. */
+  bug: string | undefined
+  /** The run's `targetOptions` (config file). */
+  targetOptions: Readonly<Record<string, unknown>>
 }
+
+/**
+ * How clock faults (`--nemesis clock`, `skewed-leader`) reach a target:
+ *   'faketime'    its processes run under libfaketime (NodeProcess starts them
+ *                 so unless told otherwise), which moves their wall clock;
+ *   'real-clock'  only a step of the host's real clock reaches it (a Go
+ *                 program, a static binary): the SSH runtime with --ssh-real-clock;
+ *   'none'        not at all (the default): those faults are refused before the run.
+ */
+export type ClockSupport = 'faketime' | 'real-clock' | 'none'
+
+/**
+ * A workload a target serves: a bundled workload's name (`'register'`), a
+ * Workload object, or a module that default-exports one: a file URL
+ * (`new URL('./workload.ts', import.meta.url)`) or a path (relative to the
+ * target's own module file when dstest loaded it from one).
+ */
+export type WorkloadRef = string | URL | Workload
 
 export interface Target {
   readonly name: string
   readonly description: string
   /** Bug modes: name → what it breaks (listed by `dstest list targets`). */
   readonly bugs?: Readonly<Record<string, string>>
-  /** Workloads it has a client for; the first is the default. */
-  readonly workloads: readonly string[]
+  /** Workloads it has a client for; the first is the default. `--workload NAME` finds them by name. */
+  readonly workloads: readonly WorkloadRef[]
   /** The client operations (f) its client implements; a workload needing others is refused before the run. */
   readonly operations: readonly string[]
   /** Runtimes it can run on ('memory' runs in-process, no cluster). */
   readonly runtimes?: readonly string[]
+  /** How clock faults reach it (default 'none': `--nemesis clock` is refused before the run). */
+  readonly clock?: ClockSupport
   /** Install and start on every node; resolve when the system answers. */
   setup(cluster: Cluster, options: TargetOptions): Promise<void>
   /** Stop it on every node (the cluster itself is destroyed by the runtime). */
@@ -61,7 +92,8 @@ export interface Target {
 
 export interface Killable {
   kill(cluster: Cluster, node: string): Promise<void>
-  start(cluster: Cluster, node: string): Promise<void>
+  /** Start it again after a kill, with the run's options, and resolve when it answers. */
+  start(cluster: Cluster, node: string, options: TargetOptions): Promise<void>
 }
 export interface Pausable {
   pause(cluster: Cluster, node: string): Promise<void>
@@ -82,9 +114,22 @@ export const hasLogFiles = (t: Target): t is Target & LogFiles => typeof (t as P
 export const hasPrimaries = (t: Target): t is Target & Primaries =>
   typeof (t as Partial<Primaries>).primaries === 'function'
 
+export const CLOCK_SUPPORT: readonly ClockSupport[] = ['faketime', 'real-clock', 'none']
+
+/** Checks the required members (a TypeError names what is missing) and returns the target as given. */
 export function defineTarget<T extends Target>(target: T): T {
-  if (!target.name || typeof target.setup !== 'function' || typeof target.client !== 'function' || !Array.isArray(target.operations)) {
-    throw new TypeError('defineTarget needs at least { name, operations, setup(), teardown(), client() }')
+  const t = target as Partial<Target>
+  const missing = [
+    ...(typeof t.name === 'string' && t.name ? [] : ['name']),
+    ...(Array.isArray(t.operations) ? [] : ['operations']),
+    ...(Array.isArray(t.workloads) ? [] : ['workloads']),
+    ...(['setup', 'teardown', 'client'] as const).filter((m) => typeof t[m] !== 'function').map((m) => `${m}()`),
+  ]
+  if (missing.length > 0) {
+    throw new TypeError(`defineTarget needs { name, workloads, operations, setup(), teardown(), client() }; missing: ${missing.join(', ')}`)
+  }
+  if (t.clock !== undefined && !CLOCK_SUPPORT.includes(t.clock)) {
+    throw new TypeError(`defineTarget: clock must be one of ${CLOCK_SUPPORT.map((c) => `'${c}'`).join(', ')}, got ${JSON.stringify(t.clock)}`)
   }
   return target
 }

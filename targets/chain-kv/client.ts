@@ -10,14 +10,14 @@
  *   cas     value [k, [from, to]] → ok, or fail 'cas-mismatch'
  *   append  value [k, v]          → ok (the key holds a list), or fail 'type-mismatch'
  *
- * What an answer (or its absence) means, and when to ask again, is the shared
- * rule of ../json-client.ts; a redirect to another node is followed at once.
+ * What an answer (or its absence) means, and when to ask again, is the rule
+ * of the public request helper (`performRequest`) with the bundled servers'
+ * answers read by ../json-client.ts; a redirect to another node is followed
+ * at once.
  */
 import { Agent } from 'node:http'
-import type { Client } from '../../core/client.js'
-import type { Invocation } from '../../core/generator/types.js'
-import type { Completion } from '../../core/op.js'
-import { kvOutcome, kvRequest, NoAnswer, perform, requestJson, type JsonEndpoint, type Outcome } from '../json-client.js'
+import { NoAnswer, performRequest, requestJson, type AttemptOutcome, type Client, type Completion, type Invocation } from '../../index.js'
+import { kvOutcome, kvRequest } from '../json-client.js'
 import { splitAddress } from '../server-kit/address.js'
 import type { KvReply, Status } from './server/messages.js'
 
@@ -38,14 +38,20 @@ export interface ChainKvClientOptions {
   timeoutMs?: number
 }
 
+interface Endpoint {
+  node: string
+  host: string
+  port: number
+}
+
 export class ChainKvClient implements Client {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 2 })
-  private readonly addresses: Map<string, JsonEndpoint>
+  private readonly addresses: Map<string, Endpoint>
   private readonly timeoutMs: number
   private view: { head: string | null; tail: string | null } = { head: null, tail: null }
 
   constructor(private readonly options: ChainKvClientOptions) {
-    const endpoint = (name: string, [host, port]: [string, number]): JsonEndpoint => ({ name, host, port })
+    const endpoint = (node: string, [host, port]: [string, number]): Endpoint => ({ node, host, port })
     this.addresses = new Map(options.nodes.map((n) => [n.name, endpoint(n.name, splitAddress(n.address, CHAIN_KV_PORT))]))
     if (!this.addresses.has(options.node)) throw new TypeError(`chain-kv client: node ${options.node} is not among the nodes given`)
     this.timeoutMs = options.timeoutMs ?? 10_000
@@ -56,7 +62,7 @@ export class ChainKvClient implements Client {
     if (!req) return { type: 'fail', value: op.value, node: this.options.node, error: `chain-kv has no operation '${op.f}' for value ${JSON.stringify(op.value)}` }
     const isRead = op.f === 'read'
     const options = { signal, deadline: Date.now() + this.timeoutMs, readOnly: isRead, node: this.options.node }
-    return perform(op, options, async ({ signal, deadline }): Promise<Outcome> => {
+    return performRequest(op, options, async ({ signal, deadline }): Promise<AttemptOutcome> => {
       const target = isRead && this.options.readAt === 'own-node' ? this.options.node : await this.locate(isRead ? 'tail' : 'head', signal, deadline)
       if (target === null) return { type: 'refused', error: 'no node told us where the chain is', retry: 'later' }
       let reply: unknown
@@ -105,6 +111,6 @@ export class ChainKvClient implements Client {
   }
 
   private send(name: string, method: 'GET' | 'POST', path: string, body: unknown, signal: AbortSignal, deadline: number): Promise<unknown> {
-    return requestJson(this.agent, this.addresses.get(name)!, method, path, body, signal, deadline)
+    return requestJson({ ...this.addresses.get(name)!, method, path, body, signal, deadline, agent: this.agent })
   }
 }

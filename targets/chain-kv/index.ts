@@ -2,12 +2,12 @@
  * `--target chain-kv`: the bundled chain-replication key-value store (server in
  * ./server/, copied into every node by `imageLayer()` together with the shared
  * ../server-kit/, and started with node). Supports kill/start,
- * pause/resume, log download and asking who the head and tail are; `--bug NAME`
- * runs one of the deliberate bug modes of ./server/bugs.ts.
+ * pause/resume, log download, clock faults and asking who the head and tail
+ * are; `--bug NAME` runs one of the deliberate bug modes of ./server/bugs.ts.
+ * Written with dstest's public API only (../../index.js), as a user's target is.
  */
-import type { Cluster } from '../../control/remote.js'
-import { NodeServer, type Readiness } from '../node-server.js'
-import { defineTarget, type HasImage, type Killable, type LogFiles, type Pausable, type Primaries, type Target } from '../target.js'
+import { defineTarget, type Cluster, type Killable, type LogFiles, type Pausable, type Primaries, type Target } from '../../index.js'
+import { NodeServer, type FilesLayer, type Readiness } from '../node-server.js'
 import { CHAIN_KV_PORT, ChainKvClient } from './client.js'
 import { BUGS } from './server/bugs.js'
 import type { Status } from './server/messages.js'
@@ -29,25 +29,27 @@ const chainFormed: Readiness<Status> = {
     return serving(first.head) && serving(first.tail)
   },
   describe: (s) => `${s.role} epoch ${s.epoch}${s.lease ? '' : ' (no lease)'}`,
-  failure: 'formed no chain of all nodes whose head and tail hold a lease',
+  awaited: 'a chain of all nodes whose head and tail hold a lease',
 }
 
-export const chainKvTarget = defineTarget<Target & Killable & Pausable & LogFiles & Primaries & HasImage>({
+export const chainKvTarget = defineTarget<Target & Killable & Pausable & LogFiles & Primaries & { imageLayer(): FilesLayer }>({
   name: 'chain-kv',
   description: 'the bundled chain-replication key-value store (master replicated with Raft): read/write/cas registers and single-key append',
   bugs: BUGS,
   workloads: ['register'],
   operations: ['read', 'write', 'cas', 'append'],
   runtimes: ['docker', 'ssh'],
+  // Its node processes run under libfaketime (NodeProcess), and node reads the clock through libc.
+  clock: 'faketime',
 
   ...server.controls(chainFormed),
 
-  client: ({ node, cluster }) =>
+  client: ({ node, cluster, bug }) =>
     new ChainKvClient({
       node,
       nodes: cluster.nodes.map((n) => ({ name: n.name, address: n.address })),
       // Bug read-any is a server that answers reads anywhere: the client asks its own node.
-      readAt: server.bugOf(cluster) === 'read-any' ? 'own-node' : 'tail',
+      readAt: bug === 'read-any' ? 'own-node' : 'tail',
     }),
 
   /** The head and the tail of the newest configuration any node reports. */

@@ -8,16 +8,15 @@
  *   cas    value [k, [from, to]] → ok, or fail 'cas-mismatch'
  *   txn    value [['append'|'r'|'w', k, v], ...] → ok with the reads filled in
  *
- * What an answer (or its absence) means, and when to ask again, is the shared
- * rule of ../json-client.ts. The client asks its own node only: a follower
- * forwards to the leader, and `not-leader` (no leader known) is retried there
- * after a back-off.
+ * What an answer (or its absence) means, and when to ask again, is the rule
+ * of the public request helper (`performRequest`) with the bundled servers'
+ * answers read by ../json-client.ts. The client asks its own node only: a
+ * follower forwards to the leader, and `not-leader` (no leader known) is
+ * retried there after a back-off.
  */
 import { Agent } from 'node:http'
-import type { Client } from '../../core/client.js'
-import type { Invocation } from '../../core/generator/types.js'
-import type { Completion } from '../../core/op.js'
-import { kvOutcome, kvRequest, perform, requestJson, type JsonEndpoint, type KvRequest } from '../json-client.js'
+import { performRequest, requestJson, type Client, type Completion, type Invocation } from '../../index.js'
+import { kvOutcome, kvRequest, type KvRequest } from '../json-client.js'
 import { splitAddress } from '../server-kit/address.js'
 
 /** The port raft-kv listens on inside every node. */
@@ -33,14 +32,14 @@ export interface RaftKvClientOptions {
 
 export class RaftKvClient implements Client {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 })
-  private readonly endpoint: JsonEndpoint
+  private readonly endpoint: { node: string; host: string; port: number }
   readonly node: string
   private readonly timeoutMs: number
 
   constructor(options: RaftKvClientOptions) {
     this.node = options.node
     const [host, port] = splitAddress(options.address, RAFT_KV_PORT)
-    this.endpoint = { name: options.node, host, port }
+    this.endpoint = { node: options.node, host, port }
     this.timeoutMs = options.timeoutMs ?? 10_000
   }
 
@@ -48,8 +47,8 @@ export class RaftKvClient implements Client {
     const request = toRequest(op)
     if (!request) return { type: 'fail', value: op.value, node: this.node, error: `raft-kv has no operation '${op.f}' for value ${JSON.stringify(op.value)}` }
     const options = { signal, deadline: Date.now() + this.timeoutMs, readOnly: op.f === 'read', node: this.node }
-    return perform(op, options, async ({ signal, deadline }) => {
-      const reply = await requestJson(this.agent, this.endpoint, 'POST', request.path, request.body, signal, deadline)
+    return performRequest(op, options, async ({ signal, deadline }) => {
+      const reply = await requestJson({ ...this.endpoint, path: request.path, body: request.body, signal, deadline, agent: this.agent })
       return kvOutcome(reply, this.node, request.answer)
     })
   }

@@ -2,12 +2,12 @@
  * `--target raft-kv`: the bundled Raft key-value store (server in ./server/,
  * copied into every node by `imageLayer()` together with the shared
  * ../server-kit/, and started with node). Supports
- * kill/start, pause/resume, log download and asking who leads; `--bug NAME`
- * runs one of the deliberate bug modes of ./server/bugs.ts.
+ * kill/start, pause/resume, log download, clock faults and asking who leads;
+ * `--bug NAME` runs one of the deliberate bug modes of ./server/bugs.ts.
+ * Written with dstest's public API only (../../index.js), as a user's target is.
  */
-import type { Cluster } from '../../control/remote.js'
-import { NodeServer, type Readiness } from '../node-server.js'
-import { defineTarget, type HasImage, type Killable, type LogFiles, type Pausable, type Primaries, type Target } from '../target.js'
+import { defineTarget, type Cluster, type Killable, type LogFiles, type Pausable, type Primaries, type Target } from '../../index.js'
+import { NodeServer, type FilesLayer, type Readiness } from '../node-server.js'
 import { RAFT_KV_PORT, RaftKvClient } from './client.js'
 import { BUGS } from './server/bugs.js'
 import type { Status } from './server/messages.js'
@@ -22,16 +22,18 @@ const leaderElected: Readiness<Status> = {
     return leader !== undefined && statuses.filter((s) => s?.term === leader.term && s.leader === leader.id).length > statuses.length / 2
   },
   describe: (s) => `${s.role} term ${s.term}`,
-  failure: 'elected no leader',
+  awaited: 'a leader followed by a majority',
 }
 
-export const raftKvTarget = defineTarget<Target & Killable & Pausable & LogFiles & Primaries & HasImage>({
+export const raftKvTarget = defineTarget<Target & Killable & Pausable & LogFiles & Primaries & { imageLayer(): FilesLayer }>({
   name: 'raft-kv',
   description: 'the bundled Raft key-value store: read/write/cas registers and multi-key append/read/write transactions',
   bugs: BUGS,
   workloads: ['register'],
   operations: ['read', 'write', 'cas', 'txn'],
   runtimes: ['docker', 'ssh'],
+  // Its node processes run under libfaketime (NodeProcess), and node reads the clock through libc.
+  clock: 'faketime',
 
   ...server.controls(leaderElected),
 

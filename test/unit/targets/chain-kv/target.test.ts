@@ -19,6 +19,8 @@ const cluster = {
   ],
 } as unknown as Cluster
 
+const t = () => chainKvTarget
+
 describe('chain-kv target', () => {
   it('has every capability and names its bugs', () => {
     const t = chainKvTarget
@@ -26,6 +28,14 @@ describe('chain-kv target', () => {
     expect(Object.keys(t.bugs ?? {}).sort()).toEqual(['early-ack', 'no-fence', 'read-any'])
     expect(t.bugs).toBe(BUGS)
     expect(t.logFiles('n1')).toEqual(['/var/log/chain-kv.log'])
+    expect(t.clock).toBe('faketime')
+  })
+
+  it('reads from the tail, or from its own node under bug read-any (the bug reaches the client through its context)', async () => {
+    const context = { node: 'n1', address: '10.0.0.2', workload: 'register', cluster, process: 0, targetOptions: {} }
+    const correct = (await t().client({ ...context, bug: undefined })) as unknown as { options: { readAt: string } }
+    const readAny = (await t().client({ ...context, bug: 'read-any' })) as unknown as { options: { readAt: string } }
+    expect([correct.options.readAt, readAny.options.readAt]).toEqual(['tail', 'own-node'])
   })
 
   it('starts the server with every peer in chain order, and the server accepts that argv', () => {

@@ -31,6 +31,9 @@ describe('raft-kv target', () => {
     expect(raftKv.workloads[0]).toBe('register')
     expect([hasKill(raftKv), hasPause(raftKv), hasLogFiles(raftKv), hasPrimaries(raftKv), hasImage(raftKv)]).toEqual([true, true, true, true, true])
     expect(raftKv.logFiles('n1')).toEqual([LOG_FILE])
+    // Its processes start under libfaketime: clock faults reach it.
+    expect(raftKv.clock).toBe('faketime')
+    expect(server.process.plan(clusterOf(3), 'n1').env).toMatchObject({ LD_PRELOAD: expect.stringContaining('libfaketime') })
   })
 
   it('starts each node with every peer and the bug', () => {
@@ -38,7 +41,7 @@ describe('raft-kv target', () => {
       'node',
       `${SERVER_DIR}/main.js`,
       ...['--id', 'n2', '--peers', 'n1=10.0.0.2:7000,n2=10.0.0.3:7000,n3=10.0.0.4:7000', '--listen', '0.0.0.0:7000'],
-      ...['--data', '/var/lib/raft-kv', '--log', LOG_FILE, '--pid-file', '/var/run/raft-kv.pid', '--bug', 'no-fsync'],
+      ...['--data', '/var/lib/raft-kv', '--log', LOG_FILE, '--bug', 'no-fsync'],
     ])
     expect(server.argv(clusterOf(1), 'n1', undefined)).not.toContain('--bug')
   })
@@ -48,7 +51,7 @@ describe('raft-kv target', () => {
   })
 
   it('gives a keep-alive HTTP client per process', async () => {
-    const c = await raftKv.client({ node: 'n1', address: '10.0.0.2', workload: 'register', cluster: clusterOf(3), process: 0 })
+    const c = await raftKv.client({ node: 'n1', address: '10.0.0.2', workload: 'register', cluster: clusterOf(3), process: 0, bug: undefined, targetOptions: {} })
     expect(c).toBeInstanceOf(RaftKvClient)
     await c.close?.()
   })
