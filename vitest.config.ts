@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { configDefaults, defineConfig } from 'vitest/config'
 
 // Tests that use the Docker engine share it and its address space, so their
@@ -7,6 +8,13 @@ import { configDefaults, defineConfig } from 'vitest/config'
 const docker = ['test/integration/**/*.test.ts', 'test/e2e/**/*.docker.test.ts']
 
 export default defineConfig({
+  // A user's module (test fixtures, the guide's code) imports 'dstest': here that is the source.
+  resolve: {
+    alias: [
+      { find: /^dstest$/, replacement: fileURLToPath(new URL('./index.ts', import.meta.url)) },
+      { find: /^dstest\/linearizability$/, replacement: fileURLToPath(new URL('./checkers/linearizability/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     testTimeout: 30_000,
     hookTimeout: 180_000,

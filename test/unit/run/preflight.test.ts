@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { isDstestError } from '../../../core/errors.js'
 import { preflight } from '../../../run/preflight.js'
@@ -54,6 +54,34 @@ describe('preflight', () => {
     expect((await refusal({ target: 'memory', workload: 'queue', workloadOptions: { fifo: 'yes' } }, true)).line).toMatch(/queue workload: option fifo must be true or false/)
     // The register workload throws a plain error for a bad mix: still bad input.
     expect(await refusal({ target: 'memory', workloadOptions: { mix: { read: -1 } } }, true)).toMatchObject({ exitCode: 3, line: expect.stringMatching(/register workload: mix must be non-negative/) })
+  })
+
+  it('a target file: its own first workload by default, its module paths recorded for `dstest check`', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'dstest-preflight-'))
+    const target = 'test/fixtures/targets/ts-counter/target.ts'
+    const p = await preflight({ target, store }, undefined)
+    expect([p.target.name, p.workload.name, p.testName, p.runtimeName]).toEqual(['ts-counter', 'counter', 'ts-counter-counter', 'memory'])
+    expect(p.modules).toEqual({ target: resolve(target) })
+    const byName = await preflight({ target, workload: 'reads-only', store }, undefined)
+    expect(byName.modules).toEqual({ target: resolve(target), workload: resolve('test/fixtures/targets/ts-counter/reads-only.ts') })
+    // A bundled workload it does not serve, by name: refused with the ones it does.
+    expect((await refusal({ target, workload: 'register', store })).line).toBe("target ts-counter has no client for workload 'register': choose one of: counter, reads-only")
+    expect((await preflight({ target: 'memory', store }, undefined)).modules).toEqual({})
+  })
+
+  it('refuses clock faults on a target that does not say how they reach it, before anything starts (exit 4)', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'dstest-preflight-'))
+    const none = await refusal({ target: 'test/fixtures/targets/no-clock.mjs', nemesis: 'partition,clock', store }, true)
+    expect(none).toMatchObject({ code: 'E_UNSUPPORTED', exitCode: 4 })
+    expect(none.line).toMatch(/^--nemesis clock cannot reach target no-clock: it does not declare how clock faults reach it, .*: start its processes under libfaketime .* add clock: 'faketime' to the target/)
+    expect((await refusal({ target: 'test/fixtures/targets/no-clock.mjs', nemesis: 'skewed-leader', store }, true)).line).toMatch(/^--nemesis skewed-leader cannot reach target no-clock/)
+    await expect(preflight({ target: 'test/fixtures/targets/no-clock.mjs', nemesis: 'partition,kill', store }, undefined, { dryRun: true })).resolves.toBeDefined()
+    await expect(preflight({ target: 'raft-kv', nemesis: 'clock', store }, undefined, { dryRun: true })).resolves.toBeDefined()
+    const real = 'test/fixtures/targets/real-clock.mjs'
+    expect((await refusal({ target: real, nemesis: 'clock', store }, true)).line).toMatch(/on the docker runtime: libfaketime cannot move its clock .*: use --runtime ssh --ssh-real-clock/)
+    const ssh = { target: real, nemesis: 'clock', runtime: 'ssh', sshHost: ['10.9.9.9'], store }
+    expect((await refusal(ssh, true)).line).toMatch(/on the ssh runtime: .*: pass --ssh-real-clock$/)
+    await expect(preflight({ ...ssh, sshRealClock: true }, undefined, { dryRun: true })).resolves.toBeDefined()
   })
 
   it('checks --store and --junit before anything starts, except for a dry run', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isDstestError } from '../../../core/errors.js'
-import { listTargets, listWorkloads, resolveTarget, resolveWorkload } from '../../../run/registry.js'
+import { resolve } from 'node:path'
+import { listTargets, listWorkloads, loadTarget, loadWorkload, resolveTarget, resolveWorkload, targetWorkloadNames, targetWorkloads } from '../../../run/registry.js'
 
 const codeOf = async (p: Promise<unknown>): Promise<string | undefined> =>
   p.then(
@@ -23,7 +24,31 @@ describe('target and workload registry', () => {
   it('loads a workload module by path, and refuses a module that is not what was asked for', async () => {
     const path = 'test/fixtures/workloads/txn-workload.mjs'
     expect((await resolveWorkload(path)).operations).toEqual(['read', 'txn'])
-    expect(await codeOf(resolveTarget(path))).toMatch(/^E_USAGE .* does not export a target: export default defineTarget\(\{ name, operations,/)
-    expect(await codeOf(resolveWorkload('./missing.mjs'))).toMatch(/^E_NOT_FOUND no workload file at/)
+    expect(await codeOf(resolveTarget(path))).toMatch(/^E_USAGE .* does not export a target: export default defineTarget\(\{ name, workloads, operations,/)
+    expect(await codeOf(resolveWorkload('./missing.mjs'))).toMatch(/^E_NOT_FOUND no workload module at \.\/missing\.mjs/)
+    expect(await codeOf(resolveTarget('./target.cts'))).toMatch(/^E_NOT_FOUND/)
+  })
+
+  it("loads a TypeScript target by path with the workloads it ships: objects, and module paths relative to its file", async () => {
+    const file = 'test/fixtures/targets/ts-counter/target.ts'
+    const t = await loadTarget(file)
+    expect(t.target.name).toBe('ts-counter')
+    expect(t.module).toBe(resolve(file))
+    expect(await targetWorkloadNames(t)).toEqual(['counter', 'reads-only'])
+    const own = await targetWorkloads(t)
+    expect(own.map((w) => [w.workload.name, w.module])).toEqual([
+      ['counter', undefined],
+      ['reads-only', resolve('test/fixtures/targets/ts-counter/reads-only.ts')],
+    ])
+    // No name: the target's first. A name: the target's own first, then the bundled ones.
+    expect((await loadWorkload(undefined, t)).workload.name).toBe('counter')
+    expect(await loadWorkload('reads-only', t)).toMatchObject({ workload: { name: 'reads-only' }, module: resolve('test/fixtures/targets/ts-counter/reads-only.ts') })
+    expect((await loadWorkload('register', t)).workload.name).toBe('register')
+    expect(await codeOf(loadWorkload('set', t))).toMatch(/^E_UNKNOWN_NAME unknown workload 'set': choose one of: counter, reads-only, register/)
+    // The bundled ones are names only: nothing to load.
+    expect(await targetWorkloads({ target: raftKv() })).toEqual([])
+    expect(await targetWorkloadNames({ target: raftKv() })).toEqual(['register'])
   })
 })
+
+const raftKv = () => listTargets().find((t) => t.name === 'raft-kv')!
