@@ -52,6 +52,7 @@ export {
   hasPrimaries,
   type HasImage,
   type Target,
+  type TargetDefinition,
   type TargetOptions,
   type ClientContext,
   type ClockSupport,

@@ -15,6 +15,7 @@ import { cleanupCommand } from './commands/cleanup.js'
 import { imageCommand } from './commands/image.js'
 import { reportCommand } from './commands/report.js'
 import { serveCommand } from './commands/serve.js'
+import { initCommand } from './commands/init.js'
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0
@@ -32,11 +33,13 @@ export async function main(argv: string[]): Promise<number> {
     .command(imageCommand(setExit))
     .command(reportCommand(setExit))
     .command(serveCommand(setExit))
+    .command(initCommand(setExit))
     .example('$0 run --target raft-kv --nemesis partition', 'a 5-node Raft cluster in Docker, partitioned every 10 s for 60 s')
     .example('$0 run --target memory --time-limit 10', 'a 10-second in-process demo (no Docker)')
     .example('$0 check store/latest', 're-check the newest stored run')
     .example('$0 check history.edn --checker linearizable --model cas-register', 'check a Jepsen history')
     .example('$0 serve', 'browse the stored runs and their reports at http://127.0.0.1:8080/')
+    .example('$0 init my-test', 'start a project that tests a system of your own')
     .demandCommand(1, 'name a command: run, check, list, ... (see --help)')
     .strict()
     .recommendCommands()

@@ -116,8 +116,11 @@ export const hasPrimaries = (t: Target): t is Target & Primaries =>
 
 export const CLOCK_SUPPORT: readonly ClockSupport[] = ['faketime', 'real-clock', 'none']
 
+/** What `defineTarget` takes: a Target, and any of the optional capabilities (their parameters are typed from here). */
+export type TargetDefinition = Target & Partial<Killable & Pausable & LogFiles & Primaries & HasImage>
+
 /** Checks the required members (a TypeError names what is missing) and returns the target as given. */
-export function defineTarget<T extends Target>(target: T): T {
+export function defineTarget<T extends TargetDefinition>(target: T): T {
   const t = target as Partial<Target>
   const missing = [
     ...(typeof t.name === 'string' && t.name ? [] : ['name']),
