@@ -19,7 +19,7 @@ import {
   type Topology,
 } from '../nemesis/index.js'
 import { noopNemesis, type NemesisContext, type NemesisPackage } from '../nemesis/nemesis.js'
-import { hasKill, hasPause, hasPrimaries, type Target } from '../targets/target.js'
+import { hasKill, hasPause, hasPrimaries, type Target, type TargetOptions } from '../targets/target.js'
 
 /** The nemesis's random stream for a seed: independent of the clients' stream. */
 export { TOPOLOGIES }
@@ -89,12 +89,16 @@ export function nemesisContext(cluster: Cluster, seed: number, target: Target): 
 }
 
 /** The run's nemesis and schedule; the schedule draws from `context.random`. Set the nemesis up with the same context. */
-export function buildNemesisPackage(spec: TestSpec, target: Target, context: NemesisContext): NemesisPackage {
+export function buildNemesisPackage(
+  spec: TestSpec,
+  target: Target,
+  context: NemesisContext,
+  // A restarted process gets the options its set-up had (its bug mode, for one).
+  targetOptions: TargetOptions = { bug: spec.bug, options: spec.targetOptions },
+): NemesisPackage {
   const kinds = parseNemesisKinds(spec.nemesis)
   if (kinds.length === 0) return { nemesis: noopNemesis(), generator: null, finalGenerator: null, description: NO_FAULTS }
   const options = scheduleOptions(spec)
-  // A restarted process gets the run's options again (its bug mode, for one).
-  const targetOptions = { bug: spec.bug, options: spec.targetOptions }
   if (hasKill(target) || hasPause(target)) {
     options.target = {
       ...(hasKill(target) ? { kill: (c: Cluster, n: string) => target.kill(c, n), start: (c: Cluster, n: string) => target.start(c, n, targetOptions) } : {}),

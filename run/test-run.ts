@@ -112,12 +112,13 @@ export async function runTest(prepared: PreparedRun, seed: number, deps: RunDeps
     checkAborted(signal)
     reporter.phase('setup')
     targetStarted = true
-    await target.setup(cluster, { bug: spec.bug, options: spec.targetOptions, workload: { name: workload.name, options: spec.workloadOptions } })
+    const targetOptions = { bug: spec.bug, options: spec.targetOptions, workload: { name: workload.name, options: spec.workloadOptions } }
+    await target.setup(cluster, targetOptions)
     checkAborted(signal)
     // One context for the schedule and the nemesis: what a fault draws when it
     // is applied comes from the schedule's own stream, not the clients'.
     const context = nemesisContext(cluster, seed, target)
-    nemesisPkg = buildNemesisPackage(spec, target, context)
+    nemesisPkg = buildNemesisPackage(spec, target, context, targetOptions)
     await nemesisPkg.nemesis.setup?.(context)
 
     const workloadOptions: WorkloadOptions = { concurrency: spec.concurrency, nodes, options: spec.workloadOptions }

@@ -1,12 +1,12 @@
 // The tiny-kv target: how dstest puts tiny-kv on the nodes, starts and stops
 // it, faults its processes and talks to it. Run it with
-//   npx dstest run --target ./target.ts                       (the set workload)
+//   npx dstest run --target ./target.ts                       (its tiny-set workload)
 //   npx dstest run --target ./target.ts --bug stale-reads     (a bug it catches)
 //   npx dstest run --target ./target.ts --workload register --nemesis partition,kill
 import { fileURLToPath } from 'node:url'
 import { defineTarget, NodeProcess, type Cluster } from 'dstest'
 import { PORT, TinyKvClient } from './client.js'
-import setWorkload from './workload.js'
+import tinySet from './workload.js'
 
 /** One tiny-kv process per node, under libfaketime, with its pid and log file (see NodeProcess). */
 const server = new NodeProcess({
@@ -37,7 +37,8 @@ export default defineTarget({
   name: 'tiny-kv',
   description: 'a key-value server whose nodes forward every request to the first node',
   bugs: { 'stale-reads': 'a forwarding node answers reads of keys it has seen from its own memory' },
-  workloads: [setWorkload, 'register'],
+  // Its own workload (the default), then a bundled one its client serves too.
+  workloads: [tinySet, 'register'],
   operations: ['read', 'write', 'cas', 'add'],
   // Its processes start under libfaketime (NodeProcess does that), so clock faults reach them.
   clock: 'faketime',

@@ -26,10 +26,10 @@ describe.skipIf(!engine)(`the guide's project on Docker${engine ? '' : ' (skippe
     expect(valid.code).toBe(0)
 
     const caught = run('--bug', 'stale-reads')
-    expect(caught.stdout).toMatch(/set: INVALID - a final read on n\d lacks \d+ acknowledged element\(s\)/)
+    expect(caught.stdout).toMatch(/final-reads: INVALID - a final read on n\d lacks \d+ acknowledged element\(s\)/)
     expect(caught.code).toBe(1)
     const check = dstest(['check', 'store/latest'], { cwd: dir })
-    expect(check.stdout).toMatch(/set: INVALID/)
+    expect(check.stdout).toMatch(/final-reads: INVALID/)
     expect(check.code).toBe(1)
     expect(leftovers(`${dir}/store`)).toEqual([])
   }, 400_000)

@@ -43,14 +43,14 @@ describe('dstest init', () => {
     expect(tsc.status).toBe(0)
   }, 150_000)
 
-  it('dstest loads its target: its bug, its workloads (its own set first) and clock faults through libfaketime', () => {
+  it('dstest loads its target: its bug, its workloads (its own tiny-set first) and clock faults through libfaketime', () => {
     const dir = join(tempDir(), 'listed')
     expect(dstest(['init', dir]).code).toBe(0)
     const r = dstest(['list', 'targets', '--target', './target.ts'], { cwd: dir })
     expect(r.stderr).toBe('')
     expect(r.stdout).toMatch(/tiny-kv\s+a key-value server whose nodes forward every request to the first node/)
     expect(r.stdout).toMatch(/--bug stale-reads: a forwarding node answers reads of keys it has seen from its own memory/)
-    expect(r.stdout).toMatch(/workloads: set \(default\), register; operations: read, write, cas, add\n\s+clock faults: through libfaketime/)
+    expect(r.stdout).toMatch(/workloads: tiny-set \(default\), register; operations: read, write, cas, add\n\s+clock faults: through libfaketime/)
   })
 })
 

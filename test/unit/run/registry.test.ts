@@ -44,7 +44,9 @@ describe('target and workload registry', () => {
     expect((await loadWorkload(undefined, t)).workload.name).toBe('counter')
     expect(await loadWorkload('reads-only', t)).toMatchObject({ workload: { name: 'reads-only' }, module: resolve('test/fixtures/targets/ts-counter/reads-only.ts') })
     expect((await loadWorkload('register', t)).workload.name).toBe('register')
-    expect(await codeOf(loadWorkload('set', t))).toMatch(/^E_UNKNOWN_NAME unknown workload 'set': choose one of: counter, reads-only, register/)
+    expect(await codeOf(loadWorkload('nope', t))).toMatch(/^E_UNKNOWN_NAME unknown workload 'nope': choose one of: counter, reads-only, register, set, /)
+    // Its own 'counter' comes before the bundled one of that name.
+    expect(await loadWorkload('counter', t)).toEqual({ workload: (await targetWorkloads(t))[0]!.workload })
     // The bundled ones are names only: nothing to load.
     expect(await targetWorkloads({ target: raftKv() })).toEqual([])
     expect(await targetWorkloadNames({ target: raftKv() })).toEqual(['register'])
