@@ -7,11 +7,19 @@
  *     user's module and dstest share one copy of every class and registry;
  *   - `.ts` and `.mts` files load as ES modules, transpiled on load by the
  *     TypeScript compiler (types are not checked: that is `tsc --noEmit`'s
- *     job), with an inline source map so stack traces name the .ts lines;
+ *     job), with an inline source map so stack traces name the .ts lines.
+ *     The output is kept in a cache folder of the user's, named by a hash of
+ *     everything it depends on, so a file seen before loads without the
+ *     compiler (which takes a second or more to load);
  *   - a relative import written for compiled output (`./client.js`) finds
  *     `./client.ts` when there is no .js file, as tsc's NodeNext style has it.
  */
-import { readFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { tmpdir, userInfo } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 interface ResolveContext {
@@ -60,9 +68,45 @@ export async function resolve(specifier: string, context: ResolveContext, nextRe
 export async function load(url: string, context: LoadContext, nextLoad: NextLoad): Promise<LoadResult> {
   if (url.startsWith('file:') && isTypeScript(url)) {
     const path = fileURLToPath(url)
-    return { format: 'module', source: await transpile(await readFile(path, 'utf8'), path), shortCircuit: true }
+    return { format: 'module', source: await transpileCached(await readFile(path, 'utf8'), path), shortCircuit: true }
   }
   return nextLoad(url, context)
+}
+
+/** Bump when transpile() changes its options or output. */
+const CACHE_FORMAT = 1
+let compilerVersion: string | undefined
+
+/** The cache folder: one per user, under the system's temporary folder. */
+export function transpileCacheDir(): string {
+  return join(tmpdir(), `dstest-ts-cache-${userInfo().uid}`)
+}
+
+/**
+ * transpile(), through the cache. An entry is named by a hash of the source,
+ * its path (the source map names it), the compiler's version and this
+ * format, so it can never be stale; a cache that cannot be read or written is
+ * only slower.
+ */
+export async function transpileCached(source: string, fileName: string, dir = transpileCacheDir()): Promise<string> {
+  compilerVersion ??= (JSON.parse(readFileSync(createRequire(import.meta.url).resolve('typescript/package.json'), 'utf8')) as { version: string }).version
+  const key = createHash('sha256').update(JSON.stringify([CACHE_FORMAT, compilerVersion, fileName, source])).digest('hex')
+  const entry = join(dir, `${key}.js`)
+  try {
+    return await readFile(entry, 'utf8')
+  } catch {
+    // not cached yet
+  }
+  const out = await transpile(source, fileName)
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 })
+    const temp = `${entry}.${process.pid}.tmp`
+    await writeFile(temp, out)
+    await rename(temp, entry)
+  } catch {
+    // a read-only or full disk: the next load transpiles again
+  }
+  return out
 }
 
 export function isTypeScript(url: string): boolean {
