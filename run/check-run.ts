@@ -118,7 +118,10 @@ async function recordedWorkload(given: string | undefined, spec: Record<string, 
   if (given === undefined && modules.workload !== undefined) return (await loadRecorded(modules.workload, 'workload', () => loadWorkload(modules.workload))).workload
   const name = given ?? (typeof spec.workload === 'string' ? spec.workload : undefined)
   let target: LoadedTarget | undefined
-  if (modules.target !== undefined) target = await loadRecorded(modules.target, 'target', () => loadTarget(modules.target!))
+  // A workload named on the command line needs no target that is gone: a bundled one of that name will do.
+  if (modules.target !== undefined && !(given !== undefined && !existsSync(modules.target))) {
+    target = await loadRecorded(modules.target, 'target', () => loadTarget(modules.target!), name)
+  }
   else if (typeof spec.target === 'string') target = await loadTarget(spec.target).catch(() => undefined)
   if (name === undefined && target === undefined) throw new UsageError('cannot tell which checkers to run', 'pass --checker NAME or --workload NAME')
   try {
@@ -132,11 +135,13 @@ async function recordedWorkload(given: string | undefined, spec: Record<string, 
 }
 
 /** Loads a module a run recorded; one that is gone or broken is named with the way out. */
-async function loadRecorded<T>(path: string, kind: 'target' | 'workload', load: () => Promise<T>): Promise<T> {
+async function loadRecorded<T>(path: string, kind: 'target' | 'workload', load: () => Promise<T>, workload?: string): Promise<T> {
   if (!existsSync(path)) {
-    throw new DstestError('E_NOT_FOUND', `this run's ${kind} came from ${path}, which is no longer there`, {
-      fix: kind === 'workload' ? 'pass --workload PATH (where it is now) or --checker NAME' : 'pass --workload PATH or --checker NAME',
-    })
+    const fix =
+      kind === 'workload' || workload === undefined
+        ? 'pass --workload PATH (where it is now) or --checker NAME'
+        : `pass --workload with its workload '${workload}' (a bundled name, or the path of its module) or --checker NAME`
+    throw new DstestError('E_NOT_FOUND', `this run's ${kind} came from ${path}, which is no longer there`, { fix })
   }
   return load()
 }

@@ -52,7 +52,7 @@ describe('user modules with the built CLI', () => {
     expect(dstest(['check', join(store, 'latest')]).stdout).toMatch(/never-negative: VALID/)
   })
 
-  it("a target in a folder with no node_modules still gets this dstest for 'dstest'; once the folder is gone, check says where it was", () => {
+  it("a target in a folder with no node_modules still gets this dstest for 'dstest'; once the folder is gone, check says where it was and how to go on", () => {
     const dir = join(tempDir(), 'mine')
     cpSync(join(ROOT, 'test/fixtures/targets/ts-counter'), dir, { recursive: true })
     const store = tempDir()
@@ -62,7 +62,12 @@ describe('user modules with the built CLI', () => {
     rmSync(dir, { recursive: true })
     const gone = dstest(['check', join(store, 'latest')])
     expect(gone.code).toBe(3)
-    expect(gone.stderr).toBe(`dstest: this run's target came from ${dir}/target.ts, which is no longer there: pass --workload PATH or --checker NAME\n`)
+    expect(gone.stderr).toBe(`dstest: this run's target came from ${dir}/target.ts, which is no longer there: pass --workload with its workload 'counter' (a bundled name, or the path of its module) or --checker NAME\n`)
+    // The fix works: --workload names the bundled workload of that name, which needs no target module.
+    const named = dstest(['check', join(store, 'latest'), '--workload', 'counter'])
+    expect(named.stderr).toBe('')
+    expect(named.stdout).toMatch(/counter: VALID - every read within its bounds/)
+    expect(named.code).toBe(0)
   })
 
   it('a module that does not load is bad input (exit 3) in one line naming the place', () => {
@@ -80,11 +85,11 @@ describe('user modules with the built CLI', () => {
   it("a stored run whose workload is neither bundled nor its target's says how to check it", () => {
     const run = join(tempDir(), 'run')
     mkdirSync(run)
-    writeFileSync(join(run, 'test.json'), JSON.stringify({ name: 'x', spec: { target: 'raft-kv', workload: 'set' } }))
+    writeFileSync(join(run, 'test.json'), JSON.stringify({ name: 'x', spec: { target: 'raft-kv', workload: 'my-set' } }))
     writeFileSync(join(run, 'history.jsonl'), '')
     const r = dstest(['check', run])
     expect(r.code).toBe(3)
-    expect(r.stderr).toBe("dstest: this run's workload 'set' is neither bundled nor one of its target's: pass --workload PATH (the module it came from) or --checker NAME\n")
+    expect(r.stderr).toBe("dstest: this run's workload 'my-set' is neither bundled nor one of its target's: pass --workload PATH (the module it came from) or --checker NAME\n")
   })
 
   it('--nemesis clock on a target that does not declare clock support exits 4 before the engine is touched, leaving nothing', () => {
