@@ -215,11 +215,12 @@ export class NodeProcess {
     const deadline = Date.now() + timeoutMs
     let nextLiveness = Date.now() + LIVENESS_MS
     while (true) {
-      if (await Promise.resolve(condition()).catch(() => false)) return
+      if (await (async () => condition())().catch(() => false)) return
       if (Date.now() >= nextLiveness) {
         nextLiveness = Date.now() + LIVENESS_MS
-        for (const node of nodes) {
-          if (await this.running(cluster, node)) continue
+        const alive = await Promise.all(nodes.map((node) => this.running(cluster, node)))
+        const node = nodes.find((_, i) => !alive[i])
+        if (node !== undefined) {
           const last = await this.logTail(cluster, node, 1).catch(() => '')
           throw new EnvironmentError(
             'E_CLUSTER',

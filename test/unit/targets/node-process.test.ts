@@ -143,6 +143,17 @@ describe('NodeProcess', () => {
     let calls = 0
     await slow.waitUntil(cluster, () => ++calls >= 3 || Promise.reject(new Error('not yet')), { waitingFor: 'three polls' })
     expect(calls).toBe(3)
+    // A condition that throws (rather than rejects) is "not yet" too.
+    let throws = 0
+    await slow.waitUntil(
+      cluster,
+      () => {
+        if (++throws < 3) throw new Error('connection refused')
+        return true
+      },
+      { waitingFor: 'three polls' },
+    )
+    expect(throws).toBe(3)
   })
 
   it('stop: TERM, then KILL after the grace for a process that ignores TERM; nothing left; idempotent', async () => {
