@@ -15,6 +15,8 @@ export interface Prepared<State, Input, Output> {
   /** `Infinity` for operations that never completed. */
   returns: Float64Array
   clients: Float64Array
+  /** 1 where the model says the operation never changes the state (`isReadOnly`). */
+  readOnly: Uint8Array
 }
 
 export interface SearchLimits {
@@ -55,6 +57,7 @@ export function prepare<State, Input, Output>(
   const clients = new Float64Array(n)
   const inputs: Input[] = new Array(n)
   const outputs: (Output | undefined)[] = new Array(n)
+  const readOnly = new Uint8Array(n)
   for (let i = 0; i < n; i++) {
     const op = ops[i]!
     calls[i] = op.call
@@ -64,8 +67,9 @@ export function prepare<State, Input, Output>(
     inputs[i] = op.input
     // An operation that never completed has no output, whatever the record says.
     outputs[i] = returns[i] === Infinity ? undefined : op.output
+    if (model.isReadOnly?.(op.input, outputs[i]) === true) readOnly[i] = 1
   }
-  return { model, n, inputs, outputs, calls, returns, clients }
+  return { model, n, inputs, outputs, calls, returns, clients, readOnly }
 }
 
 /** Deterministic 32-bit keys, one per operation (splitmix32). */

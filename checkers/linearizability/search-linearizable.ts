@@ -11,17 +11,26 @@
  * explicit stack holds, per placed operation, the state before it and the other
  * states the model allowed.
  *
- * Operations that never completed (return = Infinity) may take effect at any time
- * after their call, or never. They need not be linearized, and at each node the
- * completed candidates are tried first: placing a pending write early is rarely
- * what makes a history linearizable, and trying it last keeps the search narrow.
- * Two reductions keep histories with many timeouts tractable, both sound for
- * pending operations only:
- * - a pending operation whose step leaves the state unchanged is not placed (it
- *   constrains nothing, so placing it only adds a new linearized set);
- * - pending operations with identical inputs are interchangeable, and the one
- *   called earlier can stand wherever a later one could, so they are placed in
- *   call order only (the k-th of its kind placed is the k-th called).
+ * Reductions, each exact (the verdict is the one the plain search would give):
+ * - Optional operations. One that never completed (return = Infinity) may take
+ *   effect at any time after its call, or never. One that completed with an
+ *   unknown output (a timeout) at or after the last call of the partition ("at the
+ *   tail") must take effect, but nothing has to follow it, so it can always go
+ *   last: the search treats it as optional and, once every other operation is
+ *   placed, appends the tail operations it did not place. If the model rejects
+ *   one there (a model whose step with an unknown output can be illegal), the
+ *   partition is searched again with tail operations required.
+ *   Completed candidates are tried before optional ones, and two reductions apply
+ *   to optional operations only: one whose step leaves the state unchanged is not
+ *   placed (dropping it changes nothing), and those with identical inputs are
+ *   placed in call order only (the one called earlier can stand wherever a later
+ *   one could).
+ * - Read-only operations (Lowe, "Testing for linearizability", 2017). When a
+ *   completed operation that the model says never changes the state
+ *   (`isReadOnly`) is a candidate and legal in the current state, it is placed at
+ *   once and nothing else is tried at that node: any linearization from here can
+ *   be rearranged to place it first (it may precede every unplaced operation in
+ *   real time, and it leaves every state as it was).
  */
 import { StateCache, numericHash } from './cache.js'
 import { LongestRecorder, stopReason, zobristKeys, type Prepared, type SearchLimits, type SearchOutcome, type SearchRun } from './search-common.js'
@@ -30,9 +39,11 @@ export function* searchLinearizable<State, Input, Output>(
   p: Prepared<State, Input, Output>,
   limits: SearchLimits,
   firstBudget: number,
+  deferTail = true,
+  stepsBefore = 0,
 ): SearchRun<State> {
   let budget = firstBudget
-  const { model, n, inputs, outputs } = p
+  const { model, n, inputs, outputs, readOnly } = p
   const order = entryOrder(p)
   const HEAD = 2 * n
   const next = new Int32Array(2 * n + 1)
@@ -45,24 +56,36 @@ export function* searchLinearizable<State, Input, Output>(
   }
   next[last] = -1
 
-  const pending = new Uint8Array(n)
+  // optional: need not be placed during the search. tail: completed with an
+  // unknown output when nothing was called later, so appended at the end if not placed.
+  const optional = new Uint8Array(n)
+  const tail: number[] = []
+  let lastCall = -Infinity
+  for (let i = 0; i < n; i++) if (p.calls[i]! > lastCall) lastCall = p.calls[i]!
   let remaining = 0
-  let pendingLeft = 0
   for (let i = 0; i < n; i++) {
-    if (p.returns[i] === Infinity) {
-      pending[i] = 1
-      pendingLeft++
+    if (p.returns[i] === Infinity) optional[i] = 1
+    else if (deferTail && outputs[i] === undefined && p.returns[i]! >= lastCall) {
+      optional[i] = 1
+      tail.push(i)
     } else remaining++
   }
+  tail.sort((a, b) => p.calls[a]! - p.calls[b]! || a - b)
 
-  // Kinds of pending operations (identical inputs), and each one's rank by call.
+  // Optional operations that may be placed (a read-only one never is: it could
+  // only leave the state as it is), their kinds (identical inputs), and each one's
+  // rank by call within its kind.
+  const placeable = new Uint8Array(n)
   const kind = new Int32Array(n).fill(-1)
   const rank = new Int32Array(n)
   const kinds = new Map<string, number>()
   const kindCount: number[] = []
+  let optionalLeft = 0
   for (const node of order) {
     const op = node >>> 1
-    if ((node & 1) === 1 || pending[op] === 0) continue
+    if ((node & 1) === 1 || optional[op] === 0 || readOnly[op] === 1) continue
+    placeable[op] = 1
+    optionalLeft++
     const key = JSON.stringify(inputs[op]) ?? ''
     let k = kinds.get(key)
     if (k === undefined) {
@@ -82,15 +105,21 @@ export function* searchLinearizable<State, Input, Output>(
 
   const stackOp = new Int32Array(n)
   const stackAlt = new Int32Array(n)
+  const stackHash = new Int32Array(n)
+  // 1: the op was placed as a read-only op that fits; its node tries nothing else.
+  const stackForced = new Uint8Array(n)
   const stackState: State[] = new Array(n)
   const stackAlts: (readonly State[])[] = new Array(n)
   let depth = 0
   let state = model.init()
+  let stateHash = numericHash(model.hash(state))
   let setHash = 0
-  let steps = 0
+  let steps = stepsBefore
   let entry = next[HEAD]!
-  // 0: trying completed calls; 1: trying calls that never returned.
+  // 0: trying completed calls; 1: trying optional calls.
   let phase = 0
+  // True on arriving at a node: look for a read-only op to place first.
+  let fresh = true
 
   const outcome = (result: SearchOutcome<State>['result'], reason?: string): SearchOutcome<State> => {
     const out: SearchOutcome<State> = { result, steps, cacheEntries: cache.size, cacheBytes: cache.bytes }
@@ -102,47 +131,89 @@ export function* searchLinearizable<State, Input, Output>(
     return out
   }
 
+  /** Every required op is placed: append the tail ops left out. False if the model rejects one. */
+  const completeTail = (): boolean => {
+    for (const op of tail) {
+      if ((bits[op >>> 5]! & (1 << (op & 31))) !== 0) continue
+      const alts = model.step(state, inputs[op]!, outputs[op])
+      if (alts.length === 0) return false
+      stackOp[depth] = op
+      stackState[depth] = state
+      depth++
+      state = alts[0]!
+    }
+    return true
+  }
+
+  const lift = (op: number): void => {
+    const c = 2 * op
+    const r = c + 1
+    next[prev[c]!] = next[c]!
+    if (next[c] !== -1) prev[next[c]!] = prev[c]!
+    next[prev[r]!] = next[r]!
+    if (next[r] !== -1) prev[next[r]!] = prev[r]!
+  }
+
+  const unlift = (op: number): void => {
+    const c = 2 * op
+    const r = c + 1
+    next[prev[r]!] = r
+    if (next[r] !== -1) prev[next[r]!] = r
+    next[prev[c]!] = c
+    if (next[c] !== -1) prev[next[c]!] = c
+  }
+
   recorder?.offer(0, stackOp, stackState, state)
-  if (remaining === 0) return outcome('ok')
+  if (remaining === 0) {
+    if (!completeTail()) return yield* searchLinearizable(p, limits, budget, false, steps)
+    recorder?.offer(depth, stackOp, stackState, state)
+    return outcome('ok')
+  }
 
   while (true) {
-    let op: number
-    let alts: readonly State[]
-    let from: number
-    if (entry === -1 || (entry & 1) === 1) {
+    let op = -1
+    let alts: readonly State[] = []
+    let from = 0
+    let forced = false
+    let exhausted = false
+
+    if (fresh) {
+      fresh = false
+      phase = 0
+      entry = next[HEAD]!
+      for (let e = entry; e !== -1 && (e & 1) === 0; e = next[e]!) {
+        const candidate = e >>> 1
+        if (readOnly[candidate] === 0 || optional[candidate] === 1) continue
+        if (steps >= budget) budget = yield steps
+        steps++
+        if ((steps & 4095) === 0) {
+          const stop = stopReason(limits)
+          if (stop !== undefined) return outcome('unknown', stop)
+        }
+        const after = model.step(state, inputs[candidate]!, outputs[candidate])
+        if (after.length === 0) continue
+        if (after.length > 1 || (after[0] !== state && !model.equal(after[0]!, state))) {
+          throw new Error(`the model says operation ${candidate} of this partition is read-only (isReadOnly), but its step changed the state`)
+        }
+        op = candidate
+        alts = after
+        forced = true
+        break
+      }
+      if (!forced) continue
+    } else if (entry === -1 || (entry & 1) === 1) {
       // A return (or the end): no further candidate in this phase.
-      if (phase === 0 && pendingLeft > 0) {
+      if (phase === 0 && optionalLeft > 0) {
         phase = 1
         entry = next[HEAD]!
         continue
       }
-      if (depth === 0) return outcome('illegal')
-      depth--
-      op = stackOp[depth]!
-      state = stackState[depth]!
-      alts = stackAlts[depth]!
-      from = stackAlt[depth]! + 1
-      stackAlts[depth] = undefined as unknown as readonly State[]
-      // Relink the return, then the call (reverse of lifting).
-      const c = 2 * op
-      const r = c + 1
-      next[prev[r]!] = r
-      if (next[r] !== -1) prev[next[r]!] = r
-      next[prev[c]!] = c
-      if (next[c] !== -1) prev[next[c]!] = c
-      bits[op >>> 5]! &= ~(1 << (op & 31))
-      setHash ^= keys[op]!
-      if (pending[op] === 1) {
-        pendingLeft++
-        kindPlaced[kind[op]!]!--
-        phase = 1
-      } else {
-        remaining++
-        phase = 0
-      }
+      exhausted = true
     } else {
       op = entry >>> 1
-      if (pending[op] !== phase || (phase === 1 && rank[op] !== kindPlaced[kind[op]!])) {
+      // Read-only ops were tried on arriving here: they do not fit this state.
+      const skip = phase === 0 ? optional[op] === 1 || readOnly[op] === 1 : placeable[op] === 0 || rank[op] !== kindPlaced[kind[op]!]
+      if (skip) {
         entry = next[entry]!
         continue
       }
@@ -153,7 +224,28 @@ export function* searchLinearizable<State, Input, Output>(
         if (stop !== undefined) return outcome('unknown', stop)
       }
       alts = model.step(state, inputs[op]!, outputs[op])
-      from = 0
+    }
+
+    if (exhausted) {
+      // Back to the nearest node with something left to try; a forced node has nothing.
+      do {
+        if (depth === 0) return outcome('illegal')
+        depth--
+        op = stackOp[depth]!
+        state = stackState[depth]!
+        stateHash = stackHash[depth]!
+        alts = stackAlts[depth]!
+        stackAlts[depth] = undefined as unknown as readonly State[]
+        unlift(op)
+        bits[op >>> 5]! &= ~(1 << (op & 31))
+        setHash ^= keys[op]!
+        if (optional[op] === 1) {
+          optionalLeft++
+          kindPlaced[kind[op]!]!--
+        } else remaining++
+      } while (stackForced[depth] === 1)
+      from = stackAlt[depth]! + 1
+      phase = optional[op] === 1 ? 1 : 0
     }
 
     let placed = false
@@ -162,15 +254,19 @@ export function* searchLinearizable<State, Input, Output>(
       bits[op >>> 5]! |= 1 << (op & 31)
       for (let k = from; k < alts.length; k++) {
         const s = alts[k]!
-        if (pending[op] === 1 && model.equal(s, state)) continue
+        if (optional[op] === 1 && (s === state || model.equal(s, state))) continue
         if (cache.full) return outcome('unknown', `memory cap: ${cache.size} cached states (maxCacheEntries)`)
-        if (cache.add(bits, h, s, numericHash(model.hash(s)))) {
+        const sh = forced ? stateHash : numericHash(model.hash(s))
+        if (cache.add(bits, h, s, sh)) {
           stackOp[depth] = op
           stackAlt[depth] = k
+          stackHash[depth] = stateHash
+          stackForced[depth] = forced ? 1 : 0
           stackState[depth] = state
           stackAlts[depth] = alts
           depth++
           state = s
+          stateHash = sh
           setHash = h
           placed = true
           break
@@ -179,22 +275,21 @@ export function* searchLinearizable<State, Input, Output>(
       if (!placed) bits[op >>> 5]! &= ~(1 << (op & 31))
     }
     if (placed) {
-      const c = 2 * op
-      const r = c + 1
-      next[prev[c]!] = next[c]!
-      if (next[c] !== -1) prev[next[c]!] = prev[c]!
-      next[prev[r]!] = next[r]!
-      if (next[r] !== -1) prev[next[r]!] = prev[r]!
-      if (pending[op] === 1) {
-        pendingLeft--
+      lift(op)
+      if (optional[op] === 1) {
+        optionalLeft--
         kindPlaced[kind[op]!]!++
       } else if (--remaining === 0) {
+        if (!completeTail()) return yield* searchLinearizable(p, limits, budget, false, steps)
         recorder?.offer(depth, stackOp, stackState, state)
         return outcome('ok')
       }
       recorder?.offer(depth, stackOp, stackState, state)
-      entry = next[HEAD]!
-      phase = 0
+      fresh = true
+    } else if (forced) {
+      // The read-only op leads to a pair already explored, so does every order from here.
+      entry = -1
+      phase = 1
     } else {
       entry = next[2 * op]!
     }

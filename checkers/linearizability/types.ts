@@ -45,6 +45,15 @@ export interface Model<State = unknown, Input = unknown, Output = unknown> {
    * the operations' original order.
    */
   partition?(history: readonly Operation<Input, Output>[]): Operation<Input, Output>[][]
+  /**
+   * True when the operation never changes the state: from every state, `step`
+   * gives that same state or nothing (a read, a cas that reported failure).
+   * Optional. The search then places such an operation as soon as it fits,
+   * without trying other orders (Lowe's partial-order reduction for reads).
+   * It must hold for every state: a write that happens to leave this state as
+   * it was is not read-only. The search throws if `step` contradicts it.
+   */
+  isReadOnly?(input: Input, output: Output | undefined): boolean
   describeOperation?(input: Input, output: Output | undefined): string
   describeState?(state: State): string
   /**

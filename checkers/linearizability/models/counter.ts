@@ -19,6 +19,7 @@ export function counterModel(options: ModelOptions = {}): Model<number, OpInput,
     },
     equal: (a, b) => a === b,
     hash: (s) => s,
+    isReadOnly: (input) => input.f === 'read',
     describeOperation: (input, output) =>
       input.f === 'add' ? `add ${showValue(input.value)}` : `read → ${showValue(output)}`,
     describeState: (s) => String(s),

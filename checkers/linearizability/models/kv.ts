@@ -58,6 +58,7 @@ export function kvModel(options: ModelOptions = {}): Model<KvString, OpInput, un
     equal: (a, b) => a.h === b.h && a.s === b.s,
     hash: (s) => s.h,
     partition: byKey,
+    isReadOnly: (input) => input.f === 'get',
     describeOperation: describe,
     describeState: (s) => showValue(s.s),
   }
@@ -97,6 +98,7 @@ export function kvUnpartitionedModel(options: ModelOptions = {}): Model<KvStore,
       return true
     },
     hash: (s) => s.h,
+    isReadOnly: (input) => input.f === 'get',
     describeOperation: describe,
     describeState: (s) =>
       `{${[...s.values].map(([k, v]) => `${k.slice(1)}: ${showValue(v.s)}`).join(', ')}}`,

@@ -37,6 +37,8 @@ export function queueModel(options: ModelOptions = {}): Model<QueueState, OpInpu
     },
     equal: (a, b) => a.h === b.h && a.items.length === b.items.length && a.items.every((v, i) => sameValue(v, b.items[i])),
     hash: (s) => s.h,
+    // A dequeue that found the queue empty changed nothing.
+    isReadOnly: (input, output) => input.f === 'dequeue' && output === null,
     describeOperation: (input, output) =>
       input.f === 'enqueue' ? `enqueue ${showValue(input.value)}` : `dequeue → ${showValue(output)}`,
     describeState: (s) => `[${s.items.map(showValue).join(' ')}]`,

@@ -61,6 +61,7 @@ export function registerModel(options: ModelOptions = {}): Model<unknown, OpInpu
     equal: sameValue,
     hash: hashValue,
     partition: byKey,
+    isReadOnly: (input) => input.f === 'read',
     describeOperation: describe,
     describeState: showValue,
   }
@@ -91,6 +92,8 @@ export function casRegisterModel(options: ModelOptions = {}): Model<unknown, OpI
     equal: sameValue,
     hash: hashValue,
     partition: byKey,
+    // A cas that reported failure only saw that the value was not `from`.
+    isReadOnly: (input, output) => input.f === 'read' || (input.f === 'cas' && output === false),
     describeOperation: describe,
     describeState: showValue,
   }

@@ -41,6 +41,7 @@ export function setModel(options: ModelOptions = {}): Model<SetState, OpInput, u
     },
     equal: (a, b) => a.h === b.h && a.keys.length === b.keys.length && a.keys.every((k, i) => k === b.keys[i]),
     hash: (s) => s.h,
+    isReadOnly: (input) => input.f === 'read',
     describeOperation: (input, output) =>
       input.f === 'add' ? `add ${showValue(input.value)}` : `read → ${showValue(output)}`,
     describeState: (s) => `#{${s.keys.map((k) => (k[0] === 's' ? JSON.stringify(k.slice(1)) : k.slice(1))).join(' ')}}`,

@@ -1,6 +1,10 @@
 // The search agrees with the brute-force reference on random small histories
 // (≤ 8 ops, ≤ 4 processes, with fail and info completions), for linearizability
-// and sequential consistency, across several models.
+// and sequential consistency, across several models. Each history is also checked
+// in two more readings that the search's reductions treat specially: timed-out
+// ops closed with an unknown output after the last event (Porcupine's reading of
+// Jepsen logs), and some completed ops with their output unknown.
+// DSTEST_PROPERTY_RUNS raises the number of histories (default 20,000).
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -9,6 +13,7 @@ import {
   operationsFromJepsen,
   type JepsenRecord,
   type ModelName,
+  type Operation,
 } from '../../../../checkers/linearizability/index.js'
 import { bruteForce } from './brute-force.js'
 
@@ -90,6 +95,8 @@ const historyArb = fc.record({
   model: fc.constantFrom(...(Object.keys(FS) as ModelName[])),
   ops: fc.array(opArb, { minLength: 1, maxLength: 8 }),
   schedule: fc.array(fc.nat(7), { minLength: 40, maxLength: 40 }),
+  // Bit i set: op i's output is made unknown in the third reading.
+  blur: fc.nat(255),
 })
 
 /** Runs the ops as a random concurrent execution against a real object; returns Jepsen records. */
@@ -140,9 +147,22 @@ function simulate(h: HistorySpec): JepsenRecord[] {
   return records
 }
 
+/** Porcupine's reading: ops that never completed return after the last event, output unknown. */
+function closeAtEnd(ops: Operation[]): Operation[] {
+  const end = Math.max(0, ...ops.map((op) => op.call)) + 1
+  return ops.map((op) => (op.return === Infinity ? { ...op, return: end, output: undefined } : op))
+}
+
+/** Completed ops picked by the mask lose their output (a read that timed out, say). */
+function blurOutputs(ops: Operation[], mask: number): Operation[] {
+  return ops.map((op, i) => (op.return !== Infinity && (mask >> i) & 1 ? { ...op, output: undefined } : op))
+}
+
+const RUNS = Number(process.env.DSTEST_PROPERTY_RUNS ?? 20_000)
+
 describe('search agrees with brute force on random small histories', () => {
-  it('20,000 histories, linearizable and sequential, zero disagreements', () => {
-    const tally = { linOk: 0, linIllegal: 0, seqOk: 0, seqIllegal: 0, seqOnly: 0, withInfo: 0, withFail: 0 }
+  it(`${RUNS.toLocaleString('en')} histories in three readings, linearizable and sequential, zero disagreements`, () => {
+    const tally = { linOk: 0, linIllegal: 0, seqOk: 0, seqIllegal: 0, seqOnly: 0, withInfo: 0, withFail: 0, closedOk: 0, closedIllegal: 0, blurredOk: 0, blurredIllegal: 0 }
     fc.assert(
       fc.property(historyArb, (h) => {
         const records = simulate(h)
@@ -152,26 +172,42 @@ describe('search agrees with brute force on random small histories', () => {
         const model = models[h.model]()
         // The reference never partitions: for kv it checks the whole store at once.
         const reference = h.model === 'kv' ? models['kv-unpartitioned']() : model
-        for (const consistency of ['linearizable', 'sequential'] as const) {
-          const expected = bruteForce(reference, ops, consistency) ? 'ok' : 'illegal'
-          // Sequential consistency is not compositional: kv by key is refused when it would split.
-          const checker = consistency === 'sequential' ? reference : model
-          const got = checkOperationsSync(checker, ops, { consistency, verbose: ops.length % 2 === 0 }).result
-          expect(got, `${consistency} ${h.model} ${JSON.stringify(records)}`).toBe(expected)
-          if (consistency === 'linearizable') tally[got === 'ok' ? 'linOk' : 'linIllegal']++
-          else tally[got === 'ok' ? 'seqOk' : 'seqIllegal']++
+        const readings = [
+          ['jepsen', ops],
+          ['closed', closeAtEnd(ops)],
+          ['blurred', blurOutputs(ops, h.blur)],
+        ] as const
+        for (const [reading, history] of readings) {
+          for (const consistency of ['linearizable', 'sequential'] as const) {
+            const expected = bruteForce(reference, history, consistency) ? 'ok' : 'illegal'
+            // Sequential consistency is not compositional: kv by key is refused when it would split.
+            const checker = consistency === 'sequential' ? reference : model
+            const got = checkOperationsSync(checker, history, { consistency, verbose: history.length % 2 === 0 }).result
+            expect(got, `${reading} ${consistency} ${h.model} ${JSON.stringify(records)} blur=${h.blur}`).toBe(expected)
+            if (reading === 'jepsen') {
+              if (consistency === 'linearizable') tally[got === 'ok' ? 'linOk' : 'linIllegal']++
+              else tally[got === 'ok' ? 'seqOk' : 'seqIllegal']++
+            } else if (consistency === 'linearizable') {
+              tally[`${reading}${got === 'ok' ? 'Ok' : 'Illegal'}`]++
+            }
+          }
         }
         const lin = checkOperationsSync(model, ops).result
         if (lin === 'illegal' && checkOperationsSync(reference, ops, { consistency: 'sequential' }).result === 'ok') tally.seqOnly++
       }),
-      { numRuns: 20_000, seed: 20240607 },
+      { numRuns: RUNS, seed: 20240607 },
     )
-    // Not vacuous: both verdicts, histories that are sequential but not linearizable, info and fail.
-    expect(tally.linOk).toBeGreaterThan(2000)
-    expect(tally.linIllegal).toBeGreaterThan(2000)
-    expect(tally.seqOnly).toBeGreaterThan(100)
-    expect(tally.withInfo).toBeGreaterThan(1000)
-    expect(tally.withFail).toBeGreaterThan(1000)
-    expect(tally.linOk + tally.linIllegal).toBe(20_000)
-  }, 120_000)
+    // Not vacuous: both verdicts in every reading, histories that are sequential but not linearizable, info and fail.
+    const share = (n: number): number => (n * RUNS) / 20_000
+    expect(tally.linOk).toBeGreaterThan(share(2000))
+    expect(tally.linIllegal).toBeGreaterThan(share(2000))
+    expect(tally.closedOk).toBeGreaterThan(share(2000))
+    expect(tally.closedIllegal).toBeGreaterThan(share(2000))
+    expect(tally.blurredOk).toBeGreaterThan(share(2000))
+    expect(tally.blurredIllegal).toBeGreaterThan(share(2000))
+    expect(tally.seqOnly).toBeGreaterThan(share(100))
+    expect(tally.withInfo).toBeGreaterThan(share(1000))
+    expect(tally.withFail).toBeGreaterThan(share(1000))
+    expect(tally.linOk + tally.linIllegal).toBe(RUNS)
+  }, 600_000)
 })
