@@ -4,11 +4,18 @@
  * reached. Reaching a pair again cannot lead anywhere new, so the search prunes it.
  *
  * Sets are bitsets stored back to back in one growable Uint32Array. An open-
- * addressing table (linear probing, at most half full) maps the pair's combined
- * hash to its entry; an entry keeps the set's Zobrist hash (maintained
- * incrementally by the search) and the state's hash, so most mismatches are
- * rejected on two integers before the bitset words and `model.equal` confirm a
- * match. No object is allocated per entry.
+ * addressing table (linear probing, at most half full) maps a key, the set's
+ * Zobrist hash (maintained incrementally by the search) with the state's hash,
+ * to the newest entry with that key; older ones hang off it in a chain. So most
+ * mismatches are rejected on two integers, and the bitset words and
+ * `model.equal` confirm a match. No object is allocated per entry.
+ *
+ * Operations that need not be linearized (see `optional` in the search) make the
+ * memo a little wider: a pair whose set holds the same required operations and
+ * a superset of the optional ones, with an equal state, can reach nothing that
+ * the stored pair cannot (the extra optional operations may simply stay
+ * unplaced there), so it is pruned as well. For that, the set hash given with a
+ * pair covers its required operations only.
  */
 import type { StateHash } from './types.js'
 
@@ -17,19 +24,29 @@ const MAX_BITSET_BYTES = 1 << 30
 
 export class StateCache<State> {
   private readonly words: number
-  /** Entry index + 1 per slot; 0 = empty. */
+  /** Per slot: the newest entry with its key, + 1; 0 = empty. */
   private slots = new Int32Array(2048)
+  private keys = 0
   private bits: Uint32Array
   private setHashes: Int32Array
   private stateHashes: Int32Array
+  /** The next older entry with the same key, + 1; 0 = none. */
+  private chain: Int32Array
+  /** Per entry, a 32-bit signature of its optional ops (see `add`). */
+  private signatures: Int32Array
   private states: State[] = []
   private count = 0
   readonly capacity: number
 
+  /**
+   * @param optionalMask bits of the operations that need not be linearized, or
+   *   undefined when every operation must be (then pairs match exactly).
+   */
   constructor(
     words: number,
     maxEntries: number,
     private readonly equal: (a: State, b: State) => boolean,
+    private readonly optionalMask?: Uint32Array,
   ) {
     this.words = Math.max(1, words)
     this.capacity = Math.max(1, Math.min(maxEntries, Math.floor(MAX_BITSET_BYTES / (4 * this.words))))
@@ -37,15 +54,17 @@ export class StateCache<State> {
     this.bits = new Uint32Array(initial * this.words)
     this.setHashes = new Int32Array(initial)
     this.stateHashes = new Int32Array(initial)
+    this.chain = new Int32Array(initial)
+    this.signatures = new Int32Array(initial)
   }
 
   get size(): number {
     return this.count
   }
 
-  /** A rough figure for the memory held: bitsets, hashes, table slots and state references. */
+  /** A rough figure for the memory held: bitsets, hashes, chains, table slots and state references. */
   get bytes(): number {
-    return this.count * (4 * this.words + 8 + 8) + 4 * this.slots.length
+    return this.count * (4 * this.words + 16 + 8) + 4 * this.slots.length
   }
 
   get full(): boolean {
@@ -53,27 +72,45 @@ export class StateCache<State> {
   }
 
   /**
-   * Adds the pair unless it is already present. Returns true if it was new.
-   * The caller checks `full` first.
+   * Adds the pair unless it, or a pair that covers it, is already present.
+   * Returns true if it was new. `setHash` covers the set's required operations
+   * only; `signature` has a bit set for each optional operation in the set (an
+   * operation's bit may be shared), so that a stored set whose signature is not
+   * within this one's cannot be a subset. The caller checks `full` first.
    */
-  add(set: Uint32Array, setHash: number, state: State, stateHash: number): boolean {
-    const words = this.words
-    const mask = this.slots.length - 1
+  add(set: Uint32Array, setHash: number, state: State, stateHash: number, signature: number): boolean {
+    const slots = this.slots
+    const mask = slots.length - 1
     let i = mix(setHash, stateHash) & mask
-    for (let slot = this.slots[i]!; slot !== 0; slot = this.slots[i]!) {
-      const e = slot - 1
-      if (this.setHashes[e] === setHash && this.stateHashes[e] === stateHash && this.sameSet(e, set) && this.equal(this.states[e]!, state)) return false
+    let head = 0
+    for (let slot = slots[i]!; slot !== 0; slot = slots[i]!) {
+      if (this.setHashes[slot - 1] === setHash && this.stateHashes[slot - 1] === stateHash) {
+        head = slot
+        break
+      }
       i = (i + 1) & mask
+    }
+    if (head !== 0) {
+      const optional = this.optionalMask
+      for (let c = head; c !== 0; c = this.chain[c - 1]!) {
+        const e = c - 1
+        if (optional === undefined ? this.sameSet(e, set) : (this.signatures[e]! & ~signature) === 0 && this.covers(e, set, optional)) {
+          if (this.equal(this.states[e]!, state)) return false
+        }
+      }
     }
     const e = this.count
     if (e >= this.setHashes.length) this.grow()
+    const words = this.words
     this.bits.set(set.length === words ? set : set.subarray(0, words), e * words)
     this.setHashes[e] = setHash
     this.stateHashes[e] = stateHash
+    this.chain[e] = head
+    this.signatures[e] = signature
     this.states.push(state)
     this.slots[i] = e + 1
     this.count = e + 1
-    if (2 * this.count > this.slots.length) this.rehash()
+    if (head === 0 && 2 * ++this.keys > this.slots.length) this.rehash()
     return true
   }
 
@@ -84,29 +121,47 @@ export class StateCache<State> {
     return true
   }
 
+  /** The entry's set has the same required ops as `set` and a subset of its optional ones. */
+  private covers(e: number, set: Uint32Array, optional: Uint32Array): boolean {
+    const words = this.words
+    const base = e * words
+    for (let w = 0; w < words; w++) {
+      const a = this.bits[base + w]!
+      const b = set[w]!
+      if ((a & ~b) !== 0 || ((a ^ b) & ~optional[w]!) !== 0) return false
+    }
+    return true
+  }
+
   private grow(): void {
     const entries = Math.min(this.capacity, this.setHashes.length * 2)
     const bits = new Uint32Array(entries * this.words)
     bits.set(this.bits)
     this.bits = bits
-    const setHashes = new Int32Array(entries)
-    setHashes.set(this.setHashes)
-    this.setHashes = setHashes
-    const stateHashes = new Int32Array(entries)
-    stateHashes.set(this.stateHashes)
-    this.stateHashes = stateHashes
+    this.setHashes = resized(this.setHashes, entries)
+    this.stateHashes = resized(this.stateHashes, entries)
+    this.chain = resized(this.chain, entries)
+    this.signatures = resized(this.signatures, entries)
   }
 
   private rehash(): void {
     const slots = new Int32Array(this.slots.length * 2)
     const mask = slots.length - 1
-    for (let e = 0; e < this.count; e++) {
-      let i = mix(this.setHashes[e]!, this.stateHashes[e]!) & mask
+    for (let s = 0; s < this.slots.length; s++) {
+      const head = this.slots[s]!
+      if (head === 0) continue
+      let i = mix(this.setHashes[head - 1]!, this.stateHashes[head - 1]!) & mask
       while (slots[i] !== 0) i = (i + 1) & mask
-      slots[i] = e + 1
+      slots[i] = head
     }
     this.slots = slots
   }
+}
+
+function resized(a: Int32Array, length: number): Int32Array {
+  const b = new Int32Array(length)
+  b.set(a)
+  return b
 }
 
 /** Spreads the two hashes over the table's low bits (the Zobrist hash is already uniform; state hashes may not be). */

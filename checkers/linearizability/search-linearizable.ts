@@ -20,11 +20,16 @@
  *   placed, appends the tail operations it did not place. If the model rejects
  *   one there (a model whose step with an unknown output can be illegal), the
  *   partition is searched again with tail operations required.
- *   Completed candidates are tried before optional ones, and two reductions apply
- *   to optional operations only: one whose step leaves the state unchanged is not
- *   placed (dropping it changes nothing), and those with identical inputs are
- *   placed in call order only (the one called earlier can stand wherever a later
- *   one could).
+ *   Completed candidates are tried before optional ones. An optional operation is
+ *   never placed where its step leaves the state unchanged (dropping it changes
+ *   nothing); those with identical inputs are placed in call order only (the one
+ *   called earlier can stand wherever a later one could); and one is not followed
+ *   directly by an operation that reaches the same state without it (it is
+ *   absorbed, like a timed-out write overwritten by the next write: that
+ *   operation is tried without it from the node before). The memo also prunes a
+ *   pair with the same required operations and the same state as an explored
+ *   pair but more optional operations placed (see cache.ts): whatever follows
+ *   the one can follow the other, which need not place those operations.
  * - Read-only operations (Lowe, "Testing for linearizability", 2017). When a
  *   completed operation that the model says never changes the state
  *   (`isReadOnly`) is a candidate and legal in the current state, it is placed at
@@ -100,7 +105,19 @@ export function* searchLinearizable<State, Input, Output>(
   const words = (n + 31) >>> 5
   const bits = new Uint32Array(Math.max(1, words))
   const keys = zobristKeys(n)
-  const cache = new StateCache<State>(words, limits.maxCacheEntries, (a, b) => model.equal(a, b))
+  let optionalMask: Uint32Array | undefined
+  // Signature bit of each optional op, and how many placed optional ops hold each bit.
+  const signatureBit = new Int32Array(n)
+  const bitHolders = new Int32Array(32)
+  let signature = 0
+  let optionalSeen = 0
+  for (let i = 0; i < n; i++) {
+    if (optional[i] === 0) continue
+    optionalMask ??= new Uint32Array(Math.max(1, words))
+    optionalMask[i >>> 5]! |= 1 << (i & 31)
+    signatureBit[i] = optionalSeen++ & 31
+  }
+  const cache = new StateCache<State>(words, limits.maxCacheEntries, (a, b) => model.equal(a, b), optionalMask)
   const recorder = limits.verbose ? new LongestRecorder<State>(limits.maxLongest) : undefined
 
   const stackOp = new Int32Array(n)
@@ -113,6 +130,7 @@ export function* searchLinearizable<State, Input, Output>(
   let depth = 0
   let state = model.init()
   let stateHash = numericHash(model.hash(state))
+  // Zobrist hash of the placed required ops (the memo's key; see cache.ts).
   let setHash = 0
   let steps = stepsBefore
   let entry = next[HEAD]!
@@ -238,7 +256,8 @@ export function* searchLinearizable<State, Input, Output>(
         stackAlts[depth] = undefined as unknown as readonly State[]
         unlift(op)
         bits[op >>> 5]! &= ~(1 << (op & 31))
-        setHash ^= keys[op]!
+        if (optional[op] === 0) setHash ^= keys[op]!
+        else if (--bitHolders[signatureBit[op]!]! === 0) signature &= ~(1 << signatureBit[op]!)
         if (optional[op] === 1) {
           optionalLeft++
           kindPlaced[kind[op]!]!--
@@ -249,15 +268,25 @@ export function* searchLinearizable<State, Input, Output>(
     }
 
     let placed = false
+    // If the last op placed is optional, the state before it: a state `op` reaches
+    // from there too is skipped here (the optional op is absorbed). A read-only op
+    // is never absorbed: it would make the optional op's step leave the state as it was.
+    const before = !forced && depth > 0 && optional[stackOp[depth - 1]!] === 1 ? stackState[depth - 1] : undefined
+    let withoutIt: readonly State[] | undefined
     if (from < alts.length) {
-      const h = setHash ^ keys[op]!
+      const h = optional[op] === 1 ? setHash : setHash ^ keys[op]!
+      const sig = optional[op] === 1 ? signature | (1 << signatureBit[op]!) : signature
       bits[op >>> 5]! |= 1 << (op & 31)
       for (let k = from; k < alts.length; k++) {
         const s = alts[k]!
         if (optional[op] === 1 && (s === state || model.equal(s, state))) continue
+        if (before !== undefined) {
+          withoutIt ??= model.step(before, inputs[op]!, outputs[op])
+          if (withoutIt.some((t) => t === s || model.equal(t, s))) continue
+        }
         if (cache.full) return outcome('unknown', `memory cap: ${cache.size} cached states (maxCacheEntries)`)
         const sh = forced ? stateHash : numericHash(model.hash(s))
-        if (cache.add(bits, h, s, sh)) {
+        if (cache.add(bits, h, s, sh, sig)) {
           stackOp[depth] = op
           stackAlt[depth] = k
           stackHash[depth] = stateHash
@@ -268,6 +297,7 @@ export function* searchLinearizable<State, Input, Output>(
           state = s
           stateHash = sh
           setHash = h
+          if (optional[op] === 1 && bitHolders[signatureBit[op]!]!++ === 0) signature = sig
           placed = true
           break
         }

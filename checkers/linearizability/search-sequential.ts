@@ -160,7 +160,7 @@ export function* searchSequential<State, Input, Output>(
       for (let a = from; a < alts.length; a++) {
         const s = alts[a]!
         if (cache.full) return outcome('unknown', `memory cap: ${cache.size} cached states (maxCacheEntries)`)
-        if (cache.add(bits, h, s, numericHash(model.hash(s)))) {
+        if (cache.add(bits, h, s, numericHash(model.hash(s)), 0)) {
           stackOp[depth] = op
           stackCand[depth] = k
           stackAlt[depth] = a

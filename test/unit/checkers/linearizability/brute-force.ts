@@ -42,3 +42,36 @@ export function bruteForce<S, I, O>(model: Model<S, I, O>, ops: readonly Operati
   }
   return extend(model.init(), 0)
 }
+
+/**
+ * The same question, answered by a plain depth-first search with a memo of
+ * (placed ops, state) pairs and nothing else (no reduction of any kind):
+ * linearizability only, histories of up to 30 ops. Fast enough for the
+ * 12–16-op histories with many timeouts where the search's reductions matter.
+ */
+export function memoisedReference<S, I, O>(model: Model<S, I, O>, ops: readonly Operation<I, O>[]): boolean {
+  const n = ops.length
+  if (n > 30) throw new Error('memoisedReference: at most 30 ops')
+  const done = ops.map((op) => op.return !== undefined && op.return !== Infinity)
+  // mustPrecede[j]: mask of the completed ops that returned before op j was called.
+  const mustPrecede = ops.map((b) => ops.reduce((mask, a, i) => (done[i] && a.return! < b.call ? mask | (1 << i) : mask), 0))
+  const required = done.reduce((mask, d, i) => (d ? mask | (1 << i) : mask), 0)
+  const seen = new Map<number, S[]>()
+
+  const extend = (state: S, placed: number): boolean => {
+    if ((placed & required) === required) return true
+    const states = seen.get(placed) ?? []
+    if (states.some((s) => model.equal(s, state))) return false
+    states.push(state)
+    seen.set(placed, states)
+    for (let j = 0; j < n; j++) {
+      if ((placed >> j) & 1 || (mustPrecede[j]! & placed) !== mustPrecede[j]) continue
+      const op = ops[j]!
+      for (const next of model.step(state, op.input, done[j] ? op.output : undefined)) {
+        if (extend(next, placed | (1 << j))) return true
+      }
+    }
+    return false
+  }
+  return extend(model.init(), 0)
+}
