@@ -49,6 +49,8 @@ export class PartitionCheck<State, Input, Output> {
       if (r.done) {
         this.outcome = r.value
         this.steps = r.value.steps
+        // Let the finished search's memo go now, not when every partition is done.
+        this.run = undefined
       } else this.steps = r.value
       if (threshold && !this.outcome && this.steps > Atomics.load(threshold, 0)) {
         this.stop('cancelled: a partition that needed fewer steps is illegal')
