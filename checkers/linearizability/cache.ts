@@ -3,12 +3,15 @@
  * 2017): every (set of linearized operations, model state) pair the search has
  * reached. Reaching a pair again cannot lead anywhere new, so the search prunes it.
  *
- * Sets are bitsets stored back to back in one growable Uint32Array. An open-
- * addressing table (linear probing, at most half full) maps a key, the set's
- * Zobrist hash (maintained incrementally by the search) with the state's hash,
- * to the newest entry with that key; older ones hang off it in a chain. So most
- * mismatches are rejected on two integers, and the bitset words and
- * `model.equal` confirm a match. No object is allocated per entry.
+ * Each set is kept as its window (linearized-set.ts): the index of its first
+ * word that does not hold exactly the required operations, and the words from
+ * there to its last nonzero one, back to back in one growable Uint32Array; a
+ * few words per entry however long the partition. An open-addressing table
+ * (linear probing, at most half full) maps a key, the set's Zobrist hash
+ * (maintained incrementally by the search) with the state's hash, to the newest
+ * entry with that key; older ones hang off it in a chain. So most mismatches are
+ * rejected on two integers, and the window words and `model.equal` confirm a
+ * match. No object is allocated per entry.
  *
  * Operations that need not be linearized (see `optional` in the search) make the
  * memo a little wider: a pair whose set holds the same required operations and
@@ -17,17 +20,22 @@
  * unplaced there), so it is pruned as well. For that, the set hash given with a
  * pair covers its required operations only.
  */
+import type { LinearizedSet } from './linearized-set.js'
 import type { StateHash } from './types.js'
 
-/** Bytes of bitset storage a single partition's cache may hold. */
-const MAX_BITSET_BYTES = 1 << 30
+/** Bytes of set storage a single partition's cache may hold. */
+const MAX_SET_BYTES = 1 << 30
 
 export class StateCache<State> {
-  private readonly words: number
   /** Per slot: the newest entry with its key, + 1; 0 = empty. */
   private slots = new Int32Array(2048)
   private keys = 0
-  private bits: Uint32Array
+  /** The entries' windows, back to back; `used` words of it are taken. */
+  private pool = new Uint32Array(4096)
+  private used = 0
+  private offsets: Int32Array
+  private los: Int32Array
+  private lengths: Int32Array
   private setHashes: Int32Array
   private stateHashes: Int32Array
   /** The next older entry with the same key, + 1; 0 = none. */
@@ -36,22 +44,24 @@ export class StateCache<State> {
   private signatures: Int32Array
   private states: State[] = []
   private count = 0
-  readonly capacity: number
+  private readonly dominance: boolean
 
   /**
-   * @param optionalMask bits of the operations that need not be linearized, or
-   *   undefined when every operation must be (then pairs match exactly).
+   * @param required per word, the bits of the operations that must be linearized
+   * @param someOptional whether any operation need not be (then a stored set with
+   *   fewer optional operations covers a set with more; otherwise sets match exactly)
    */
   constructor(
-    words: number,
-    maxEntries: number,
+    private readonly capacity: number,
     private readonly equal: (a: State, b: State) => boolean,
-    private readonly optionalMask?: Uint32Array,
+    private readonly required: Uint32Array,
+    someOptional: boolean,
   ) {
-    this.words = Math.max(1, words)
-    this.capacity = Math.max(1, Math.min(maxEntries, Math.floor(MAX_BITSET_BYTES / (4 * this.words))))
-    const initial = Math.min(this.capacity, 1024)
-    this.bits = new Uint32Array(initial * this.words)
+    this.dominance = someOptional
+    const initial = Math.max(1, Math.min(capacity, 1024))
+    this.offsets = new Int32Array(initial)
+    this.los = new Int32Array(initial)
+    this.lengths = new Int32Array(initial)
     this.setHashes = new Int32Array(initial)
     this.stateHashes = new Int32Array(initial)
     this.chain = new Int32Array(initial)
@@ -62,13 +72,13 @@ export class StateCache<State> {
     return this.count
   }
 
-  /** A rough figure for the memory held: bitsets, hashes, chains, table slots and state references. */
+  /** A rough figure for the memory held: windows, per-entry integers, table slots and state references. */
   get bytes(): number {
-    return this.count * (4 * this.words + 16 + 8) + 4 * this.slots.length
+    return 4 * this.used + this.count * (28 + 8) + 4 * this.slots.length
   }
 
   get full(): boolean {
-    return this.count >= this.capacity
+    return this.count >= this.capacity || 4 * this.used >= MAX_SET_BYTES
   }
 
   /**
@@ -78,7 +88,7 @@ export class StateCache<State> {
    * operation's bit may be shared), so that a stored set whose signature is not
    * within this one's cannot be a subset. The caller checks `full` first.
    */
-  add(set: Uint32Array, setHash: number, state: State, stateHash: number, signature: number): boolean {
+  add(set: LinearizedSet, setHash: number, state: State, stateHash: number, signature: number): boolean {
     const slots = this.slots
     const mask = slots.length - 1
     let i = mix(setHash, stateHash) & mask
@@ -90,19 +100,24 @@ export class StateCache<State> {
       }
       i = (i + 1) & mask
     }
-    if (head !== 0) {
-      const optional = this.optionalMask
-      for (let c = head; c !== 0; c = this.chain[c - 1]!) {
-        const e = c - 1
-        if (optional === undefined ? this.sameSet(e, set) : (this.signatures[e]! & ~signature) === 0 && this.covers(e, set, optional)) {
-          if (this.equal(this.states[e]!, state)) return false
-        }
-      }
+    for (let c = head; c !== 0; c = this.chain[c - 1]!) {
+      const e = c - 1
+      const match = this.dominance ? (this.signatures[e]! & ~signature) === 0 && this.covers(e, set) : this.sameSet(e, set)
+      if (match && this.equal(this.states[e]!, state)) return false
     }
     const e = this.count
     if (e >= this.setHashes.length) this.grow()
-    const words = this.words
-    this.bits.set(set.length === words ? set : set.subarray(0, words), e * words)
+    const lo = set.lo
+    const length = Math.max(0, set.hi - lo)
+    if (this.used + length > this.pool.length) this.growPool(length)
+    const pool = this.pool
+    const words = set.words
+    const base = this.used - lo
+    for (let w = lo; w < lo + length; w++) pool[base + w] = words[w]!
+    this.offsets[e] = this.used
+    this.los[e] = lo
+    this.lengths[e] = length
+    this.used += length
     this.setHashes[e] = setHash
     this.stateHashes[e] = stateHash
     this.chain[e] = head
@@ -114,34 +129,51 @@ export class StateCache<State> {
     return true
   }
 
-  private sameSet(e: number, set: Uint32Array): boolean {
-    const words = this.words
-    const base = e * words
-    for (let w = 0; w < words; w++) if (this.bits[base + w] !== set[w]) return false
+  /** Same window (windows are canonical: equal sets have equal ones). */
+  private sameSet(e: number, set: LinearizedSet): boolean {
+    const lo = set.lo
+    const length = Math.max(0, set.hi - lo)
+    if (this.los[e] !== lo || this.lengths[e] !== length) return false
+    const pool = this.pool
+    const words = set.words
+    const base = this.offsets[e]! - lo
+    for (let w = lo; w < lo + length; w++) if (pool[base + w] !== words[w]) return false
     return true
   }
 
   /** The entry's set has the same required ops as `set` and a subset of its optional ones. */
-  private covers(e: number, set: Uint32Array, optional: Uint32Array): boolean {
-    const words = this.words
-    const base = e * words
-    for (let w = 0; w < words; w++) {
-      const a = this.bits[base + w]!
-      const b = set[w]!
-      if ((a & ~b) !== 0 || ((a ^ b) & ~optional[w]!) !== 0) return false
+  private covers(e: number, set: LinearizedSet): boolean {
+    const required = this.required
+    const words = set.words
+    const eLo = this.los[e]!
+    const eHi = eLo + this.lengths[e]!
+    const base = this.offsets[e]! - eLo
+    // Below both windows each set holds exactly the required ops; above both, nothing.
+    const from = Math.min(eLo, set.lo)
+    const to = Math.max(eHi, set.hi)
+    for (let w = from; w < to; w++) {
+      const a = w < eLo ? required[w]! : w < eHi ? this.pool[base + w]! : 0
+      const b = words[w]!
+      if ((a & ~b) !== 0 || ((a ^ b) & required[w]!) !== 0) return false
     }
     return true
   }
 
   private grow(): void {
     const entries = Math.min(this.capacity, this.setHashes.length * 2)
-    const bits = new Uint32Array(entries * this.words)
-    bits.set(this.bits)
-    this.bits = bits
+    this.offsets = resized(this.offsets, entries)
+    this.los = resized(this.los, entries)
+    this.lengths = resized(this.lengths, entries)
     this.setHashes = resized(this.setHashes, entries)
     this.stateHashes = resized(this.stateHashes, entries)
     this.chain = resized(this.chain, entries)
     this.signatures = resized(this.signatures, entries)
+  }
+
+  private growPool(atLeast: number): void {
+    const pool = new Uint32Array(Math.max(2 * this.pool.length, this.used + atLeast))
+    pool.set(this.pool.subarray(0, this.used))
+    this.pool = pool
   }
 
   private rehash(): void {

@@ -88,24 +88,49 @@ export function zobristKeys(n: number): Int32Array {
 
 /**
  * Keeps the longest partial linearizations seen (verbose mode): the search calls
- * `offer` after each successful step with its stack.
+ * `offer` after each successful step with its stack, and `popped` after taking
+ * an op off it. The first one is kept up to date incrementally: the recorder
+ * knows how much of the stack still agrees with it and copies only the rest,
+ * so its copying costs no more than the search's own steps, however long the
+ * partition. Others of the same length (up to `max`) are copied when found.
  */
 export class LongestRecorder<State> {
   best = -1
   readonly found: { ops: number[]; states: State[] }[] = []
+  private readonly first: { ops: number[]; states: State[] } = { ops: [], states: [] }
+  /** The stack's first `agree` ops (and states) are those of `first`. */
+  private agree = 0
+
   constructor(private readonly max: number) {}
 
   offer(depth: number, stackOp: Int32Array, stackState: State[], current: State): void {
-    if (depth < this.best) return
-    if (depth === this.best && this.found.length >= this.max) return
+    const after = (i: number): State => (i + 1 < depth ? stackState[i + 1]! : current)
+    const first = this.first
     if (depth > this.best) {
+      for (let i = this.agree; i < depth; i++) {
+        first.ops[i] = stackOp[i]!
+        first.states[i] = after(i)
+      }
+      first.ops.length = depth
+      first.states.length = depth
+      this.agree = depth
       this.best = depth
       this.found.length = 0
+      this.found.push(first)
+      return
     }
-    const ops = Array.from(stackOp.subarray(0, depth))
-    const states = stackState.slice(1, depth)
-    states.push(current)
-    this.found.push({ ops, states })
+    if (this.agree === depth - 1 && first.ops[depth - 1] === stackOp[depth - 1] && first.states[depth - 1] === current) this.agree = depth
+    if (depth === this.best && this.agree < depth && this.found.length < this.max) {
+      const ops = Array.from(stackOp.subarray(0, depth))
+      const states = stackState.slice(1, depth)
+      states.push(current)
+      this.found.push({ ops, states })
+    }
+  }
+
+  /** The stack is down to `depth` ops. */
+  popped(depth: number): void {
+    if (this.agree > depth) this.agree = depth
   }
 }
 

@@ -38,6 +38,7 @@
  *   real time, and it leaves every state as it was).
  */
 import { StateCache, numericHash } from './cache.js'
+import { LinearizedSet, requiredWords } from './linearized-set.js'
 import { LongestRecorder, stopReason, zobristKeys, type Prepared, type SearchLimits, type SearchOutcome, type SearchRun } from './search-common.js'
 
 export function* searchLinearizable<State, Input, Output>(
@@ -79,7 +80,7 @@ class LinearizableSearch<State, Input, Output> {
   private readonly kind: Int32Array
   private readonly rank: Int32Array
   private readonly kindPlaced: Int32Array
-  private readonly bits: Uint32Array
+  private readonly placed: LinearizedSet
   private readonly keys: Int32Array
   /** Signature bit of each optional op (see cache.ts), and how many placed optional ops hold each bit. */
   private readonly signatureBit: Int32Array
@@ -167,20 +168,14 @@ class LinearizableSearch<State, Input, Output> {
     }
     this.kindPlaced = new Int32Array(kindCount.length)
 
-    const words = (n + 31) >>> 5
-    this.bits = new Uint32Array(Math.max(1, words))
+    const required = requiredWords(optional)
+    this.placed = new LinearizedSet(required)
     this.keys = zobristKeys(n)
-    let optionalMask: Uint32Array | undefined
     this.signatureBit = new Int32Array(n)
     let optionalSeen = 0
-    for (let i = 0; i < n; i++) {
-      if (optional[i] === 0) continue
-      optionalMask ??= new Uint32Array(Math.max(1, words))
-      optionalMask[i >>> 5]! |= 1 << (i & 31)
-      this.signatureBit[i] = optionalSeen++ & 31
-    }
+    for (let i = 0; i < n; i++) if (optional[i] === 1) this.signatureBit[i] = optionalSeen++ & 31
     const model = p.model
-    this.cache = new StateCache<State>(words, limits.maxCacheEntries, (a, b) => model.equal(a, b), optionalMask)
+    this.cache = new StateCache<State>(limits.maxCacheEntries, (a, b) => model.equal(a, b), required, optionalSeen > 0)
     this.recorder = limits.verbose ? new LongestRecorder<State>(limits.maxLongest) : undefined
     this.stackOp = new Int32Array(n)
     this.stackAlt = new Int32Array(n)
@@ -193,7 +188,7 @@ class LinearizableSearch<State, Input, Output> {
   }
 
   run(budget: number): SearchOutcome<State> | typeof REQUIRE_TAIL | undefined {
-    const { model, next, optional, placeable, kind, rank, kindPlaced, bits, keys, signatureBit, bitHolders, cache, recorder } = this
+    const { model, next, optional, placeable, kind, rank, kindPlaced, placed: set, keys, signatureBit, bitHolders, cache, recorder } = this
     const { stackOp, stackAlt, stackHash, stackForced, stackState, stackAlts } = this
     const { inputs, outputs, readOnly } = this.p
     const HEAD = 2 * this.p.n
@@ -285,8 +280,9 @@ class LinearizableSearch<State, Input, Output> {
           stateHash = stackHash[depth]!
           alts = stackAlts[depth]!
           stackAlts[depth] = undefined as unknown as readonly State[]
+          recorder?.popped(depth)
           this.unlift(op)
-          bits[op >>> 5]! &= ~(1 << (op & 31))
+          set.delete(op)
           if (optional[op] === 0) {
             setHash ^= keys[op]!
             remaining++
@@ -310,7 +306,7 @@ class LinearizableSearch<State, Input, Output> {
         const isOptional = optional[op] === 1
         const h = isOptional ? setHash : setHash ^ keys[op]!
         const sig = isOptional ? signature | (1 << signatureBit[op]!) : signature
-        bits[op >>> 5]! |= 1 << (op & 31)
+        set.add(op)
         for (let k = from; k < alts.length; k++) {
           const s = alts[k]!
           if (isOptional && (s === state || model.equal(s, state))) continue
@@ -320,7 +316,7 @@ class LinearizableSearch<State, Input, Output> {
           }
           if (cache.full) return this.outcome('unknown', steps, `memory cap: ${cache.size} cached states (maxCacheEntries)`)
           const sh = forced ? stateHash : numericHash(model.hash(s))
-          if (cache.add(bits, h, s, sh, sig)) {
+          if (cache.add(set, h, s, sh, sig)) {
             stackOp[depth] = op
             stackAlt[depth] = k
             stackHash[depth] = stateHash
@@ -336,7 +332,7 @@ class LinearizableSearch<State, Input, Output> {
             break
           }
         }
-        if (!placed) bits[op >>> 5]! &= ~(1 << (op & 31))
+        if (!placed) set.delete(op)
       }
       if (placed) {
         this.lift(op)
@@ -358,9 +354,9 @@ class LinearizableSearch<State, Input, Output> {
 
   /** Every required op is placed: append the tail ops left out, or ask for a search with them required. */
   private finish(depth: number, state: State, steps: number): SearchOutcome<State> | typeof REQUIRE_TAIL {
-    const { model, bits, stackOp, stackState } = this
+    const { model, stackOp, stackState } = this
     for (const op of this.tail) {
-      if ((bits[op >>> 5]! & (1 << (op & 31))) !== 0) continue
+      if (this.placed.has(op)) continue
       const alts = model.step(state, this.p.inputs[op]!, this.p.outputs[op])
       if (alts.length === 0) {
         this.steps = steps
@@ -381,7 +377,7 @@ class LinearizableSearch<State, Input, Output> {
     if (reason !== undefined) out.reason = reason
     if (this.recorder) {
       out.longest = this.recorder.found
-      if (result === 'illegal') explainStuck(this.p, this.order, this.recorder, out)
+      if (result === 'illegal') explainStuck(this.p, this.order, this.optional, this.recorder, out)
     }
     return out
   }
@@ -419,23 +415,31 @@ function entryOrder(p: Prepared<unknown, unknown, unknown>): Int32Array {
   return nodes
 }
 
-/** The candidates after the longest prefix, and what the model said to each. */
+/**
+ * The candidates after the longest prefix, and what the model said to each. An
+ * optional op whose step leaves the state as it is is left out: it never needs
+ * placing, so it says nothing about why the others are stuck.
+ */
 function explainStuck<State>(
   p: Prepared<State, unknown, unknown>,
   order: Int32Array,
+  optional: Uint8Array,
   recorder: LongestRecorder<State>,
   out: SearchOutcome<State>,
 ): void {
   const prefix = recorder.found[0]
   if (!prefix) return
+  const { model } = p
   const placed = new Set(prefix.ops)
-  const state = prefix.states.length > 0 ? prefix.states[prefix.states.length - 1]! : p.model.init()
+  const state = prefix.states.length > 0 ? prefix.states[prefix.states.length - 1]! : model.init()
   const stuck: { op: number; next: State[] }[] = []
   for (const node of order) {
     const op = node >>> 1
     if (placed.has(op)) continue
     if ((node & 1) === 1) break
-    stuck.push({ op, next: [...p.model.step(state, p.inputs[op]!, p.outputs[op])] })
+    const next = [...model.step(state, p.inputs[op]!, p.outputs[op])]
+    if (optional[op] === 1 && next.every((s) => s === state || model.equal(s, state))) continue
+    stuck.push({ op, next })
   }
   out.stuck = stuck
   out.stuckState = state

@@ -7,6 +7,7 @@
  * constrain nothing that comes after them.
  */
 import { StateCache, numericHash } from './cache.js'
+import { LinearizedSet, requiredWords } from './linearized-set.js'
 import { LongestRecorder, stopReason, zobristKeys, type Prepared, type SearchLimits, type SearchOutcome, type SearchRun } from './search-common.js'
 
 interface Chains {
@@ -77,10 +78,10 @@ export function* searchSequential<State, Input, Output>(
   const pendingPlaced = new Uint8Array(P)
   let remaining = ch.chain.length
 
-  const words = (n + 31) >>> 5
-  const bits = new Uint32Array(Math.max(1, words))
+  const set = new LinearizedSet(requiredWords(Uint8Array.from(p.returns, (r) => (r === Infinity ? 1 : 0))))
   const keys = zobristKeys(n)
-  const cache = new StateCache<State>(words, limits.maxCacheEntries, (a, b) => model.equal(a, b))
+  // Exact pairs only: the set hash covers the ops that never completed too.
+  const cache = new StateCache<State>(limits.maxCacheEntries, (a, b) => model.equal(a, b), set.required, false)
   const recorder = limits.verbose ? new LongestRecorder<State>(limits.maxLongest) : undefined
 
   const stackOp = new Int32Array(n)
@@ -120,7 +121,8 @@ export function* searchSequential<State, Input, Output>(
       alts = stackAlts[depth]!
       from = stackAlt[depth]! + 1
       stackAlts[depth] = undefined as unknown as readonly State[]
-      bits[op >>> 5]! &= ~(1 << (op & 31))
+      recorder?.popped(depth)
+      set.delete(op)
       setHash ^= keys[op]!
       const pi = ch.pendingIndex[op]!
       if (pi >= 0) pendingPlaced[pi] = 0
@@ -156,11 +158,11 @@ export function* searchSequential<State, Input, Output>(
     let placed = false
     if (from < alts.length) {
       const h = setHash ^ keys[op]!
-      bits[op >>> 5]! |= 1 << (op & 31)
+      set.add(op)
       for (let a = from; a < alts.length; a++) {
         const s = alts[a]!
         if (cache.full) return outcome('unknown', `memory cap: ${cache.size} cached states (maxCacheEntries)`)
-        if (cache.add(bits, h, s, numericHash(model.hash(s)), 0)) {
+        if (cache.add(set, h, s, numericHash(model.hash(s)), 0)) {
           stackOp[depth] = op
           stackCand[depth] = k
           stackAlt[depth] = a
@@ -173,7 +175,7 @@ export function* searchSequential<State, Input, Output>(
           break
         }
       }
-      if (!placed) bits[op >>> 5]! &= ~(1 << (op & 31))
+      if (!placed) set.delete(op)
     }
     if (placed) {
       const pi = ch.pendingIndex[op]!
