@@ -26,6 +26,19 @@ import type { StateHash } from './types.js'
 /** Bytes of set storage a single partition's cache may hold. */
 const MAX_SET_BYTES = 1 << 30
 
+// An entry's integers, side by side in `entries` (one cache line per entry).
+const SET_HASH = 0
+const STATE_HASH = 1
+/** The next older entry with the same key, + 1; 0 = none. */
+const CHAIN = 2
+/** A 32-bit signature of the entry's optional ops (see `add`). */
+const SIGNATURE = 3
+/** Where its window starts in `pool`, the window's first word in the set, its length. */
+const OFFSET = 4
+const LO = 5
+const LENGTH = 6
+const STRIDE = 8
+
 export class StateCache<State> {
   /** Per slot: the newest entry with its key, + 1; 0 = empty. */
   private slots = new Int32Array(2048)
@@ -33,15 +46,7 @@ export class StateCache<State> {
   /** The entries' windows, back to back; `used` words of it are taken. */
   private pool = new Uint32Array(4096)
   private used = 0
-  private offsets: Int32Array
-  private los: Int32Array
-  private lengths: Int32Array
-  private setHashes: Int32Array
-  private stateHashes: Int32Array
-  /** The next older entry with the same key, + 1; 0 = none. */
-  private chain: Int32Array
-  /** Per entry, a 32-bit signature of its optional ops (see `add`). */
-  private signatures: Int32Array
+  private entries: Int32Array
   private states: State[] = []
   private count = 0
   private readonly dominance: boolean
@@ -58,14 +63,7 @@ export class StateCache<State> {
     someOptional: boolean,
   ) {
     this.dominance = someOptional
-    const initial = Math.max(1, Math.min(capacity, 1024))
-    this.offsets = new Int32Array(initial)
-    this.los = new Int32Array(initial)
-    this.lengths = new Int32Array(initial)
-    this.setHashes = new Int32Array(initial)
-    this.stateHashes = new Int32Array(initial)
-    this.chain = new Int32Array(initial)
-    this.signatures = new Int32Array(initial)
+    this.entries = new Int32Array(STRIDE * Math.max(1, Math.min(capacity, 1024)))
   }
 
   get size(): number {
@@ -74,7 +72,7 @@ export class StateCache<State> {
 
   /** A rough figure for the memory held: windows, per-entry integers, table slots and state references. */
   get bytes(): number {
-    return 4 * this.used + this.count * (28 + 8) + 4 * this.slots.length
+    return 4 * this.used + this.count * (4 * STRIDE + 8) + 4 * this.slots.length
   }
 
   get full(): boolean {
@@ -91,22 +89,24 @@ export class StateCache<State> {
   add(set: LinearizedSet, setHash: number, state: State, stateHash: number, signature: number): boolean {
     const slots = this.slots
     const mask = slots.length - 1
+    let entries = this.entries
     let i = mix(setHash, stateHash) & mask
     let head = 0
     for (let slot = slots[i]!; slot !== 0; slot = slots[i]!) {
-      if (this.setHashes[slot - 1] === setHash && this.stateHashes[slot - 1] === stateHash) {
+      const at = (slot - 1) * STRIDE
+      if (entries[at + SET_HASH] === setHash && entries[at + STATE_HASH] === stateHash) {
         head = slot
         break
       }
       i = (i + 1) & mask
     }
-    for (let c = head; c !== 0; c = this.chain[c - 1]!) {
+    for (let c = head; c !== 0; c = entries[(c - 1) * STRIDE + CHAIN]!) {
       const e = c - 1
-      const match = this.dominance ? (this.signatures[e]! & ~signature) === 0 && this.covers(e, set) : this.sameSet(e, set)
+      const match = this.dominance ? (entries[e * STRIDE + SIGNATURE]! & ~signature) === 0 && this.covers(e, set) : this.sameSet(e, set)
       if (match && this.equal(this.states[e]!, state)) return false
     }
     const e = this.count
-    if (e >= this.setHashes.length) this.grow()
+    if ((e + 1) * STRIDE > entries.length) entries = this.grow()
     const lo = set.lo
     const length = Math.max(0, set.hi - lo)
     if (this.used + length > this.pool.length) this.growPool(length)
@@ -114,14 +114,15 @@ export class StateCache<State> {
     const words = set.words
     const base = this.used - lo
     for (let w = lo; w < lo + length; w++) pool[base + w] = words[w]!
-    this.offsets[e] = this.used
-    this.los[e] = lo
-    this.lengths[e] = length
+    const at = e * STRIDE
+    entries[at + SET_HASH] = setHash
+    entries[at + STATE_HASH] = stateHash
+    entries[at + CHAIN] = head
+    entries[at + SIGNATURE] = signature
+    entries[at + OFFSET] = this.used
+    entries[at + LO] = lo
+    entries[at + LENGTH] = length
     this.used += length
-    this.setHashes[e] = setHash
-    this.stateHashes[e] = stateHash
-    this.chain[e] = head
-    this.signatures[e] = signature
     this.states.push(state)
     this.slots[i] = e + 1
     this.count = e + 1
@@ -133,10 +134,11 @@ export class StateCache<State> {
   private sameSet(e: number, set: LinearizedSet): boolean {
     const lo = set.lo
     const length = Math.max(0, set.hi - lo)
-    if (this.los[e] !== lo || this.lengths[e] !== length) return false
+    const at = e * STRIDE
+    if (this.entries[at + LO] !== lo || this.entries[at + LENGTH] !== length) return false
     const pool = this.pool
     const words = set.words
-    const base = this.offsets[e]! - lo
+    const base = this.entries[at + OFFSET]! - lo
     for (let w = lo; w < lo + length; w++) if (pool[base + w] !== words[w]) return false
     return true
   }
@@ -145,9 +147,10 @@ export class StateCache<State> {
   private covers(e: number, set: LinearizedSet): boolean {
     const required = this.required
     const words = set.words
-    const eLo = this.los[e]!
-    const eHi = eLo + this.lengths[e]!
-    const base = this.offsets[e]! - eLo
+    const at = e * STRIDE
+    const eLo = this.entries[at + LO]!
+    const eHi = eLo + this.entries[at + LENGTH]!
+    const base = this.entries[at + OFFSET]! - eLo
     // Below both windows each set holds exactly the required ops; above both, nothing.
     const from = Math.min(eLo, set.lo)
     const to = Math.max(eHi, set.hi)
@@ -159,15 +162,10 @@ export class StateCache<State> {
     return true
   }
 
-  private grow(): void {
-    const entries = Math.min(this.capacity, this.setHashes.length * 2)
-    this.offsets = resized(this.offsets, entries)
-    this.los = resized(this.los, entries)
-    this.lengths = resized(this.lengths, entries)
-    this.setHashes = resized(this.setHashes, entries)
-    this.stateHashes = resized(this.stateHashes, entries)
-    this.chain = resized(this.chain, entries)
-    this.signatures = resized(this.signatures, entries)
+  private grow(): Int32Array {
+    const entries = new Int32Array(STRIDE * Math.min(this.capacity, (2 * this.entries.length) / STRIDE))
+    entries.set(this.entries)
+    return (this.entries = entries)
   }
 
   private growPool(atLeast: number): void {
@@ -182,18 +180,13 @@ export class StateCache<State> {
     for (let s = 0; s < this.slots.length; s++) {
       const head = this.slots[s]!
       if (head === 0) continue
-      let i = mix(this.setHashes[head - 1]!, this.stateHashes[head - 1]!) & mask
+      const at = (head - 1) * STRIDE
+      let i = mix(this.entries[at + SET_HASH]!, this.entries[at + STATE_HASH]!) & mask
       while (slots[i] !== 0) i = (i + 1) & mask
       slots[i] = head
     }
     this.slots = slots
   }
-}
-
-function resized(a: Int32Array, length: number): Int32Array {
-  const b = new Int32Array(length)
-  b.set(a)
-  return b
 }
 
 /** Spreads the two hashes over the table's low bits (the Zobrist hash is already uniform; state hashes may not be). */

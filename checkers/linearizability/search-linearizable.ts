@@ -56,6 +56,9 @@ export function* searchLinearizable<State, Input, Output>(
   }
 }
 
+/** The alternatives of no step yet (one shared array: the loop starts an iteration per list entry it passes). */
+const NO_STATES: readonly never[] = []
+
 /** What `run` returns when the model rejected a tail op at the end: search again with tail ops required. */
 const REQUIRE_TAIL = 'require-tail'
 
@@ -218,7 +221,7 @@ class LinearizableSearch<State, Input, Output> {
         return undefined
       }
       let op = -1
-      let alts: readonly State[] = []
+      let alts: readonly State[] = NO_STATES
       let from = 0
       let forced = false
       let exhausted = false
@@ -312,7 +315,9 @@ class LinearizableSearch<State, Input, Output> {
           if (isOptional && (s === state || model.equal(s, state))) continue
           if (before !== undefined) {
             withoutIt ??= model.step(before, inputs[op]!, outputs[op])
-            if (withoutIt.some((t) => t === s || model.equal(t, s))) continue
+            let absorbed = false
+            for (const t of withoutIt) if (t === s || model.equal(t, s)) absorbed = true
+            if (absorbed) continue
           }
           if (cache.full) return this.outcome('unknown', steps, `memory cap: ${cache.size} cached states (maxCacheEntries)`)
           const sh = forced ? stateHash : numericHash(model.hash(s))

@@ -1,6 +1,6 @@
 /** A counter: `add n` (n may be negative), `read` returns the total. */
 import type { Model, ModelOptions } from '../types.js'
-import { showValue, type OpInput } from './values.js'
+import { ILLEGAL, showValue, type OpInput } from './values.js'
 
 export function counterModel(options: ModelOptions = {}): Model<number, OpInput, unknown> {
   const initial = Number(options.initial ?? 0)
@@ -12,7 +12,7 @@ export function counterModel(options: ModelOptions = {}): Model<number, OpInput,
         case 'add':
           return [state + Number(input.value)]
         case 'read':
-          return output === undefined || output === state ? [state] : []
+          return output === undefined || output === state ? [state] : ILLEGAL
         default:
           throw new Error(`counter model: unknown operation '${input.f}' (expected add or read)`)
       }

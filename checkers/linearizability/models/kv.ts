@@ -6,7 +6,7 @@
  * string's polynomial hash so that an append does not rehash the whole value.
  */
 import type { Model, ModelOptions, Operation } from '../types.js'
-import { polyConcat, polyHash, showValue, valueKey, type OpInput } from './values.js'
+import { ILLEGAL, polyConcat, polyHash, showValue, valueKey, type OpInput } from './values.js'
 
 /** A string value with its polynomial hash. */
 export interface KvString {
@@ -18,10 +18,10 @@ function kvString(s: string): KvString {
   return { s, h: polyHash(s) }
 }
 
-function stepString(state: KvString, input: OpInput, output: unknown): KvString[] {
+function stepString(state: KvString, input: OpInput, output: unknown): readonly KvString[] {
   switch (input.f) {
     case 'get':
-      return output === undefined || output === state.s ? [state] : []
+      return output === undefined || output === state.s ? [state] : ILLEGAL
     case 'put':
       return [kvString(String(input.value))]
     case 'append': {
@@ -84,7 +84,7 @@ export function kvUnpartitionedModel(options: ModelOptions = {}): Model<KvStore,
       const key = valueKey(input.key)
       const before = get(state, key)
       const after = stepString(before, input, output)
-      if (after.length === 0 || after[0] === before) return after.length === 0 ? [] : [state]
+      if (after.length === 0 || after[0] === before) return after.length === 0 ? ILLEGAL : [state]
       const values = new Map(state.values)
       const v = after[0]!
       values.set(key, v)

@@ -4,7 +4,7 @@
  * effect and are dropped before the check.
  */
 import type { Model, ModelOptions } from '../types.js'
-import type { OpInput } from './values.js'
+import { ILLEGAL, type OpInput } from './values.js'
 
 export function mutexModel(options: ModelOptions = {}): Model<boolean, OpInput, unknown> {
   const initial = options.initial === true
@@ -14,9 +14,9 @@ export function mutexModel(options: ModelOptions = {}): Model<boolean, OpInput, 
     step(held, input) {
       switch (input.f) {
         case 'acquire':
-          return held ? [] : [true]
+          return held ? ILLEGAL : [true]
         case 'release':
-          return held ? [false] : []
+          return held ? [false] : ILLEGAL
         default:
           throw new Error(`mutex model: unknown operation '${input.f}' (expected acquire or release)`)
       }

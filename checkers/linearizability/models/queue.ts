@@ -3,7 +3,7 @@
  * was empty. A dequeue whose output is unknown removes the head if there is one.
  */
 import type { Model, ModelOptions } from '../types.js'
-import { hashValue, sameValue, showValue, type OpInput } from './values.js'
+import { ILLEGAL, hashValue, sameValue, showValue, type OpInput } from './values.js'
 
 export interface QueueState {
   items: readonly unknown[]
@@ -28,8 +28,8 @@ export function queueModel(options: ModelOptions = {}): Model<QueueState, OpInpu
         case 'dequeue': {
           const empty = state.items.length === 0
           if (output === undefined) return [empty ? state : fromItems(state.items.slice(1))]
-          if (output === null) return empty ? [state] : []
-          return !empty && sameValue(state.items[0], output) ? [fromItems(state.items.slice(1))] : []
+          if (output === null) return empty ? [state] : ILLEGAL
+          return !empty && sameValue(state.items[0], output) ? [fromItems(state.items.slice(1))] : ILLEGAL
         }
         default:
           throw new Error(`queue model: unknown operation '${input.f}' (expected enqueue or dequeue)`)

@@ -7,7 +7,7 @@
  * Operations with a `key` act on one register per key, checked separately.
  */
 import type { Model, ModelOptions, Operation } from '../types.js'
-import { hashValue, sameValue, showValue, valueKey, type OpInput } from './values.js'
+import { ILLEGAL, hashValue, sameValue, showValue, valueKey, type OpInput } from './values.js'
 
 /**
  * Operations that carry a `key` act on independent registers (Jepsen's
@@ -24,8 +24,8 @@ function byKey<O>(history: readonly Operation<OpInput, O>[]): Operation<OpInput,
   return [...parts.values()]
 }
 
-function read(state: unknown, output: unknown): unknown[] {
-  return output === undefined || sameValue(output, state) ? [state] : []
+function read(state: unknown, output: unknown): readonly unknown[] {
+  return output === undefined || sameValue(output, state) ? [state] : ILLEGAL
 }
 
 function describe(input: OpInput, output: unknown): string {
@@ -82,8 +82,8 @@ export function casRegisterModel(options: ModelOptions = {}): Model<unknown, OpI
           const [from, to] = input.value as [unknown, unknown]
           const matches = sameValue(state, from)
           if (output === undefined) return matches ? [to] : [state]
-          if (output === false) return matches ? [] : [state]
-          return matches ? [to] : []
+          if (output === false) return matches ? ILLEGAL : [state]
+          return matches ? [to] : ILLEGAL
         }
         default:
           throw new Error(`cas-register model: unknown operation '${input.f}' (expected read, write or cas)`)

@@ -4,7 +4,7 @@
  */
 import type { Model, ModelOptions } from '../types.js'
 import { hashString } from '../cache.js'
-import { showValue, valueKey, type OpInput } from './values.js'
+import { ILLEGAL, showValue, valueKey, type OpInput } from './values.js'
 
 export interface SetState {
   keys: readonly string[]
@@ -31,9 +31,9 @@ export function setModel(options: ModelOptions = {}): Model<SetState, OpInput, u
         }
         case 'read': {
           if (output === undefined) return [state]
-          if (!Array.isArray(output)) return []
+          if (!Array.isArray(output)) return ILLEGAL
           const seen = fromKeys([...new Set(output.map(valueKey))])
-          return seen.h === state.h && seen.keys.join('\u0000') === state.keys.join('\u0000') ? [state] : []
+          return seen.h === state.h && seen.keys.join('\u0000') === state.keys.join('\u0000') ? [state] : ILLEGAL
         }
         default:
           throw new Error(`set model: unknown operation '${input.f}' (expected add or read)`)

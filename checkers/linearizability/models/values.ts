@@ -37,6 +37,13 @@ export function valueKey(v: unknown): string {
   return typeof v === 'string' ? `s${v}` : `j${JSON.stringify(v)}`
 }
 
+/**
+ * What a step returns when the operation is illegal: one shared empty array. The
+ * search asks about illegal steps far more often than legal ones (every read that
+ * does not fit the state at each node), and a fresh array each time costs GC.
+ */
+export const ILLEGAL: readonly never[] = Object.freeze([])
+
 const BASE = 0x01000193
 
 /** Polynomial hash over UTF-16 units: h(a + b) = h(a)·B^|b| + h(b) (mod 2^32). */
