@@ -1,8 +1,8 @@
 /**
  * npm run bench -- lin [-- --porcupine PATH] [--rounds 5] [--only etcd,kv,kv-unpartitioned,scale]
  *
- * The linearizability checker on Porcupine's test data (read from
- * ../shared/testdata/porcupine), on the calling thread and with 2 workers, and
+ * The linearizability checker on Porcupine's test data (the copy vendored in
+ * test/fixtures/porcupine), on the calling thread and with 2 workers, and
  * optionally Porcupine itself beside it on the same data, interleaved, so that
  * both are measured on the same machine at the same moment. Prints one JSON
  * document on stdout and a Markdown table on stderr.
@@ -57,11 +57,11 @@ function fail(message: string, code = 3): never {
 
 function findData(): string {
   const candidates = [
-    resolve(process.cwd(), '../shared/testdata/porcupine'),
-    resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/testdata/porcupine'),
+    resolve(process.cwd(), 'test/fixtures/porcupine'),
+    resolve(fileURLToPath(new URL('.', import.meta.url)), '../../test/fixtures/porcupine'),
   ]
   const found = candidates.find((d) => existsSync(join(d, 'jepsen')))
-  return found ?? fail(`no Porcupine test data at ${candidates.join(' or ')}: run from the repo root next to ../shared/testdata`)
+  return found ?? fail(`no Porcupine test data at ${candidates.join(' or ')}: run from the repository's root`)
 }
 
 function datasets(data: string): Dataset[] {
