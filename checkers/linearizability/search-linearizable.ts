@@ -66,7 +66,7 @@ const REQUIRE_TAIL = 'require-tail'
  * The search of one partition, resumable: `run(budget)` goes on until the step
  * count reaches `budget` (it may pass it by the read-only candidates of one
  * node) and returns undefined, or ends with the outcome. A plain method, not a
- * generator: V8 runs this loop markedly faster in one (measured 15-20%).
+ * generator: V8 runs this loop faster in one (7% on kv c50, interleaved A/B).
  */
 class LinearizableSearch<State, Input, Output> {
   private readonly model: Prepared<State, Input, Output>['model']
