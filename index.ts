@@ -43,6 +43,8 @@ export { counterWorkload } from './workloads/counter.js'
 export { uniqueIdsWorkload } from './workloads/unique-ids.js'
 export { queueWorkload } from './workloads/queue.js'
 export { longForkWorkload } from './workloads/long-fork.js'
+export { listAppendWorkload } from './workloads/list-append.js'
+export { rwRegisterWorkload } from './workloads/rw-register.js'
 export {
   defineTarget,
   hasKill,

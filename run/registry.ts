@@ -26,6 +26,8 @@ import { counterWorkload } from '../workloads/counter.js'
 import { uniqueIdsWorkload } from '../workloads/unique-ids.js'
 import { queueWorkload } from '../workloads/queue.js'
 import { longForkWorkload } from '../workloads/long-fork.js'
+import { listAppendWorkload } from '../workloads/list-append.js'
+import { rwRegisterWorkload } from '../workloads/rw-register.js'
 import { importUserModule, looksLikePath } from './user-modules.js'
 
 export interface Described {
@@ -59,6 +61,8 @@ const workloads: Record<string, Workload> = {
   'unique-ids': uniqueIdsWorkload,
   queue: queueWorkload,
   'long-fork': longForkWorkload,
+  'list-append': listAppendWorkload,
+  'rw-register': rwRegisterWorkload,
 }
 
 export function listTargets(): Target[] {

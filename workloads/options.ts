@@ -34,3 +34,21 @@ export function knownOptions(workload: string, raw: Raw, names: readonly string[
     throw new UsageError(`${workload} workload: unknown option(s) ${unknown.join(', ')}`, `its options are: ${names.join(', ')}`)
   }
 }
+
+export function choiceOption<T extends string>(workload: string, raw: Raw, name: string, fallback: T, choices: readonly T[]): T {
+  const v = raw[name]
+  if (v === undefined) return fallback
+  if (typeof v !== 'string' || !(choices as readonly string[]).includes(v)) refuse(workload, name, `one of ${choices.join(', ')}`, v)
+  return v as T
+}
+
+/** A list of names: a JSON array of strings, or one comma-separated string. */
+export function namesOption(workload: string, raw: Raw, name: string, fallback: readonly string[]): string[] {
+  const v = raw[name]
+  if (v === undefined) return [...fallback]
+  const names = typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v
+  if (!Array.isArray(names) || names.length === 0 || names.some((n) => typeof n !== 'string' || n === '')) {
+    refuse(workload, name, 'a list of names (or one comma-separated string)', v)
+  }
+  return names as string[]
+}

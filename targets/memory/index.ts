@@ -1,7 +1,8 @@
 /**
  * `--target memory`: in-process systems for every bundled workload (a
  * linearizable register/KV, a set, a bank, a counter, an id generator, a FIFO
- * queue, a transactional store), each correct by default and with deliberate
+ * queue, a store of read/write groups for long-fork, a transactional store for
+ * list-append and rw-register), each correct by default and with deliberate
  * bugs that its workload's checker must catch. For ten-second demos and for
  * testing the runner, generators, checkers, store and CLI without Docker.
  */
@@ -13,6 +14,7 @@ import { longForkSystem } from './long-fork.js'
 import { queueSystem } from './queue.js'
 import { registerSystem } from './register.js'
 import { setSystem } from './set.js'
+import { listAppendSystem, rwRegisterSystem, TXN_BUGS } from './transactions.js'
 import type { MemorySystem, SystemOptions } from './system.js'
 import { uniqueIdsSystem } from './unique-ids.js'
 
@@ -24,9 +26,13 @@ const systems: Record<string, (options: SystemOptions) => MemorySystem> = {
   'unique-ids': uniqueIdsSystem,
   queue: queueSystem,
   'long-fork': longForkSystem,
+  'list-append': listAppendSystem,
+  'rw-register': rwRegisterSystem,
 }
 
-/** Each bug, the workload it breaks, and what it does. */
+const TXN_WORKLOADS = ['list-append', 'rw-register'] as const
+
+/** Each bug, the workload(s) it breaks, and what it does. */
 const bugs = {
   'stale-read': ['register', 'clients on even-numbered nodes read a replica that lags writes by 20 ms (not linearizable)'],
   'lost-add': ['set', 'every 37th add is acknowledged, then dropped'],
@@ -37,13 +43,19 @@ const bugs = {
   'duplicate-dequeue': ['queue', 'every 31st dequeue returns the head without removing it'],
   'unordered-dequeue': ['queue', 'every 7th dequeue takes the second value, not the head (caught with workload option fifo)'],
   'long-fork': ['long-fork', 'odd and even nodes each see their own writes at once and the others\' 50 ms later (parallel snapshot isolation)'],
-} as const satisfies Record<string, readonly [string, string]>
+  ...Object.fromEntries(Object.entries(TXN_BUGS).map(([bug, what]) => [bug, [TXN_WORKLOADS, what]])),
+} satisfies Record<string, readonly [string | readonly string[], string]>
 
-export const memoryBugs: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(bugs).map(([name, [workload, what]]) => [name, `${workload} workload: ${what}`]))
+const workloadsOf = (fits: string | readonly string[]): readonly string[] => (typeof fits === 'string' ? [fits] : fits)
 
-/** The workload a bug mode breaks. */
-export function bugWorkload(bug: string): string | undefined {
-  return (bugs as Record<string, readonly [string, string]>)[bug]?.[0]
+export const memoryBugs: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(bugs).map(([name, [fits, what]]) => [name, `${workloadsOf(fits).join(' and ')} workload${typeof fits === 'string' ? '' : 's'}: ${what}`]),
+)
+
+/** The workloads a bug mode breaks. */
+export function bugWorkloads(bug: string): readonly string[] {
+  const entry = (bugs as Record<string, readonly [string | readonly string[], string]>)[bug]
+  return entry ? workloadsOf(entry[0]) : []
 }
 
 /** Per run (a library user may run several tests in one process): its bug and its systems, built when first used. */
@@ -62,15 +74,15 @@ function closeRun(runId: string): void {
 /** A bug names the workload it breaks: with another workload it would do nothing, and a run would pass for nothing. */
 function checkBugFits(bug: string | undefined, workload: string): void {
   if (bug === undefined) return
-  const fits = bugWorkload(bug)
-  if (fits !== workload) {
-    throw new UsageError(`bug '${bug}' of target memory breaks the ${fits} workload, not ${workload}`, `run it with --workload ${fits}`)
+  const fits = bugWorkloads(bug)
+  if (!fits.includes(workload)) {
+    throw new UsageError(`bug '${bug}' of target memory breaks the ${fits.join(' and ')} workload${fits.length > 1 ? 's' : ''}, not ${workload}`, `run it with --workload ${fits.join(' or ')}`)
   }
 }
 
 export const memoryTarget = defineTarget({
   name: 'memory',
-  description: 'in-process systems for every bundled workload (register, set, bank, counter, unique-ids, queue, long-fork), for demos and tests (no Docker needed)',
+  description: 'in-process systems for every bundled workload (register, set, bank, counter, unique-ids, queue, long-fork, and a strict-serializable transactional store for list-append and rw-register), for demos and tests (no Docker needed)',
   bugs: memoryBugs,
   workloads: Object.keys(systems),
   operations: ['read', 'write', 'cas', 'add', 'transfer', 'generate', 'enqueue', 'dequeue', 'txn'],

@@ -12,13 +12,13 @@ const codeOf = async (p: Promise<unknown>): Promise<string | undefined> =>
 describe('target and workload registry', () => {
   it('names the bundled targets and workloads; every target declares the operations its client implements', () => {
     expect(listTargets().map((t) => t.name)).toEqual(['raft-kv', 'chain-kv', 'memory'])
-    expect(listWorkloads().map((w) => w.name)).toEqual(['register', 'set', 'bank', 'counter', 'unique-ids', 'queue', 'long-fork'])
+    expect(listWorkloads().map((w) => w.name)).toEqual(['register', 'set', 'bank', 'counter', 'unique-ids', 'queue', 'long-fork', 'list-append', 'rw-register'])
     for (const t of listTargets()) expect(t.operations, t.name).toEqual(expect.arrayContaining(['read', 'write', 'cas']))
   })
 
   it('refuses unknown names with the valid ones (exit 3)', async () => {
     expect(await codeOf(resolveTarget('nope'))).toMatch(/^E_UNKNOWN_NAME unknown target 'nope': choose one of: raft-kv, chain-kv, memory/)
-    expect(await codeOf(resolveWorkload('bnak'))).toMatch(/^E_UNKNOWN_NAME unknown workload 'bnak': choose one of: register, set, bank, counter, unique-ids, queue, long-fork/)
+    expect(await codeOf(resolveWorkload('bnak'))).toMatch(/^E_UNKNOWN_NAME unknown workload 'bnak': choose one of: register, set, bank, counter, unique-ids, queue, long-fork, list-append, rw-register/)
   })
 
   it('loads a workload module by path, and refuses a module that is not what was asked for', async () => {

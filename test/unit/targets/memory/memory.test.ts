@@ -33,13 +33,18 @@ describe('memory target: bug modes and workloads', () => {
       message: "bug 'lost-add' of target memory breaks the set workload, not bank",
       fix: 'run it with --workload set',
     })
+    await expect(memoryTarget.setup(c, { bug: 'read-committed', options: {}, workload: { name: 'set', options: {} } })).rejects.toMatchObject({
+      message: "bug 'read-committed' of target memory breaks the list-append and rw-register workloads, not set",
+      fix: 'run it with --workload list-append or rw-register',
+    })
     await expect(memoryTarget.setup(c, { options: {}, workload: { name: 'bank', options: { accounts: 0 } } })).rejects.toThrow(/bank workload: option accounts must be an integer from 2 to 1000/)
     await memoryTarget.teardown(c)
   })
 
   it('names the workload of every bug in its description', () => {
     for (const [bug, description] of Object.entries(memoryTarget.bugs)) {
-      expect(description, bug).toMatch(new RegExp(`^(${memoryTarget.workloads.join('|')}) workload: `))
+      const names = `(${memoryTarget.workloads.join('|')})`
+      expect(description, bug).toMatch(new RegExp(`^(${names} workload|${names} and ${names} workloads): `))
     }
   })
 })

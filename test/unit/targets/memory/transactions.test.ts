@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import type { ElleCheckResult } from '../../../../checkers/elle.js'
+import { listAppendWorkload } from '../../../../workloads/list-append.js'
+import { rwRegisterWorkload } from '../../../../workloads/rw-register.js'
+import type { Workload } from '../../../../workloads/workload.js'
+import { runOnMemory } from './run-workload.js'
+
+async function check(workload: Workload, bug?: string): Promise<ElleCheckResult> {
+  const { results } = await runOnMemory(workload, { ...(bug ? { bug } : {}), seconds: 2 })
+  return results.checkers[workload.name] as ElleCheckResult
+}
+
+const ruledOut = (r: ElleCheckResult): string[] => [...r.not, ...r.alsoNot]
+const family = (r: ElleCheckResult, base: string): string[] => r.anomalyTypes.filter((t) => t === base || t.startsWith(`${base}-`))
+
+describe.each([listAppendWorkload, rwRegisterWorkload])('memory transactional store: $name', (workload) => {
+  it('is strict serializable by default, with some transactions aborted', async () => {
+    const r = await check(workload)
+    expect(r).toMatchObject({ valid: true, anomalyTypes: [], consistencyModels: ['strict-serializable'] })
+    expect(r.stats.ok).toBeGreaterThan(100)
+    expect(r.stats.fail).toBeGreaterThan(10)
+  })
+
+  it('snapshot-isolation bug: write skew, G2-item, rules out serializable and not snapshot isolation', async () => {
+    const r = await check(workload, 'snapshot-isolation')
+    expect(r.valid).toBe(false)
+    expect(family(r, 'G2-item').length).toBeGreaterThan(0)
+    expect(r.anomalyTypes.filter((t) => !t.startsWith('G2-item'))).toEqual([])
+    expect(ruledOut(r)).toContain('serializable')
+    expect(ruledOut(r)).not.toContain('snapshot-isolation')
+  })
+
+  it('read-committed bug: read skew, G-single, rules out consistent view but not read committed', async () => {
+    const r = await check(workload, 'read-committed')
+    expect(r.valid).toBe(false)
+    if (workload.name === 'list-append') expect(family(r, 'G-single-item').length).toBeGreaterThan(0)
+    else expect([...family(r, 'G-single-item'), ...family(r, 'G2-item')].length).toBeGreaterThan(0)
+    expect(r.anomalyTypes.filter((t) => /^(G0|G1)/.test(t))).toEqual([])
+    expect(ruledOut(r)).not.toContain('read-committed')
+    expect(ruledOut(r)).toContain('serializable')
+  })
+
+  it('read-uncommitted bug: aborted reads, G1a, rule out read committed', async () => {
+    const r = await check(workload, 'read-uncommitted')
+    expect(r.valid).toBe(false)
+    expect(r.anomalyTypes).toContain('G1a')
+    expect(r.not).toContain('read-committed')
+    expect(family(r, 'G0')).toEqual([])
+  })
+})
