@@ -122,7 +122,10 @@ if [ "$3" = "$p" ]; then kill -s "$sig" -- "-$p"; else kill -s "$sig" "$p"; fi`
 /**
  * Stops the process of pid file $1: CONT (a paused process would not act on
  * TERM), TERM, up to $2 tenths of a second to exit, then KILL; its group with
- * it. Nothing running is not an error.
+ * it. It returns once the group is gone (at most 5 s after KILL: under load a
+ * killed child can outlive its leader for a moment), so a caller that starts
+ * the process again, or checks that nothing is left, never races the kernel.
+ * Nothing running is not an error.
  */
 const STOP = `pidf=$1; tenths=$2
 p=$(cat "$pidf" 2>/dev/null) || exit 0
@@ -134,6 +137,9 @@ kill -s CONT -- "$to" 2>/dev/null; kill -s TERM -- "$to" 2>/dev/null
 i=0
 while alive && [ "$i" -lt "$tenths" ]; do sleep 0.1; i=$((i + 1)); done
 kill -s KILL -- "$to" 2>/dev/null
+gone() { if [ "$to" = "$p" ]; then ! alive; else ! kill -s 0 -- "$to" 2>/dev/null; fi; }
+i=0
+while ! gone && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 rm -f "$pidf"
 exit 0`
 
