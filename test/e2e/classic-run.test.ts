@@ -50,9 +50,14 @@ describe('dstest run: the classic workloads on the memory target', () => {
     const dir = tempDir()
     const config = join(dir, 'fifo.json')
     writeFileSync(config, JSON.stringify({ workloadOptions: { fifo: true } }))
-    const plain = run(['--workload', 'queue', '--time-limit', '2', '--rate', '500', '--bug', 'unordered-dequeue'])
+    // Two clients: the FIFO check is a linearizability search whose cost grows
+    // with concurrency; with ten, a 2 s history took over a minute to decide at
+    // a load average of 50 (unknown), and with two the swap is caught even when
+    // load leaves the run only a few dozen operations.
+    const args = ['--workload', 'queue', '--time-limit', '2', '--rate', '500', '--concurrency', '2', '--bug', 'unordered-dequeue']
+    const plain = run(args)
     expect(plain.code).toBe(0)
-    const fifo = run(['--workload', 'queue', '--time-limit', '2', '--rate', '500', '--bug', 'unordered-dequeue', '--config', config])
+    const fifo = run([...args, '--config', config])
     expect(fifo.stdout).toMatch(/queue: INVALID - not FIFO: not linearizable \(model queue\)/)
     expect(fifo.code).toBe(1)
   })
