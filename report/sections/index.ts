@@ -6,6 +6,7 @@
  */
 import { bankSection } from './bank.js'
 import { counterSection } from './counter.js'
+import { elleSection } from './elle.js'
 import { explanationSection } from './explanation.js'
 import { linearizabilitySection } from './linearizability.js'
 import { longForkSection } from './long-fork.js'
@@ -24,6 +25,7 @@ export const SECTION_RENDERERS: readonly SectionRenderer[] = [
   uniqueIdsSection,
   queueSection,
   longForkSection,
+  elleSection,
   // Last: any other checker that explains itself in words.
   explanationSection,
 ] as SectionRenderer[]
