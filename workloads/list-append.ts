@@ -23,7 +23,7 @@ import { defineWorkload, type WorkloadOptions } from './workload.js'
 export const listAppendWorkload = defineWorkload({
   name: 'list-append',
   description:
-    "Elle's list-append: transactions of 1-5 appends and whole-list reads on rotating keys, then a read of every key; checked against the consistency models the target promises (option consistencyModels, default strict-serializable): G0, G1, G-single, G2-item cycles, aborted, intermediate and garbage reads",
+    "Elle's list-append: transactions of 1-5 appends and whole-list reads on 8 live keys that retire after 32 appends, then a read of every key; dependency cycles (G0, G1c, G-single, G2-item...) and aborted, intermediate and garbage reads, checked against the models the target promises (option consistencyModels, default strict-serializable)",
   operations: ['txn'],
   generator(o: WorkloadOptions) {
     return txnGenerator(txnWorkloadOptions('list-append', o), 'append', o)

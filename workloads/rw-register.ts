@@ -24,7 +24,7 @@ import { defineWorkload, type WorkloadOptions } from './workload.js'
 export const rwRegisterWorkload = defineWorkload({
   name: 'rw-register',
   description:
-    "Elle's rw-register: transactions of 1-5 register writes and reads on rotating keys, then a read of every key; checked against the consistency models the target promises (option consistencyModels, default strict-serializable), with version orders inferred from the reads",
+    "Elle's rw-register: transactions of 1-5 register writes and reads, shaped as list-append's; version orders inferred from the reads, the initial state and process/real-time order (a weaker test than list-append's), checked against consistencyModels (default strict-serializable)",
   operations: ['txn'],
   generator(o: WorkloadOptions) {
     return txnGenerator(txnWorkloadOptions('rw-register', o), 'w', o)
