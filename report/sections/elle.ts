@@ -121,7 +121,8 @@ function edgeLabel(s: CycleStep): string {
   const parts = s.key === undefined ? [] : [keyText(s.key)]
   const v = s.type === 'wr' ? s.value : s.value2
   if (v !== undefined) parts.push(valueText(v))
-  return `${s.type}(${parts.join(', ')})${s.via === 'process' || s.via === 'realtime' ? ` by ${s.via}` : ''}`
+  // As the checker's text has it; where an inferred version order came from is said in the words beside.
+  return `${s.type}(${parts.join(', ')})`
 }
 
 /** `op 220, 1.204–1.233 s`: its history index (of its completion) and when it ran, when the history was read. */

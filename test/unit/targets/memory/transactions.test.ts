@@ -46,6 +46,8 @@ describe.each([listAppendWorkload, rwRegisterWorkload])('memory transactional st
     expect(r.valid).toBe(false)
     expect(r.anomalyTypes).toContain('G1a')
     expect(r.not).toContain('read-committed')
+    // Write locks keep writers apart: nothing read uncommitted forbids.
     expect(family(r, 'G0')).toEqual([])
+    expect(ruledOut(r).filter((m) => m.endsWith('read-uncommitted'))).toEqual([])
   })
 })
