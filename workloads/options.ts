@@ -35,6 +35,7 @@ export function knownOptions(workload: string, raw: Raw, names: readonly string[
   }
 }
 
+/** One of a few names (e.g. keyDist: exponential or uniform). */
 export function choiceOption<T extends string>(workload: string, raw: Raw, name: string, fallback: T, choices: readonly T[]): T {
   const v = raw[name]
   if (v === undefined) return fallback

@@ -96,4 +96,12 @@ describe('dstest run: list-append and rw-register on the memory target', () => {
     expect(wrong.stdout).toMatch(/bug 'snapshot-isolation' of target memory breaks the list-append and rw-register workloads, not set: run it with --workload list-append or rw-register/)
     expect(wrong.code).toBe(3)
   })
+
+  it('dstest list describes both workloads, their option consistencyModels, and the memory target\'s isolation bugs', () => {
+    const all = dstest(['list'])
+    expect(all.code).toBe(0)
+    expect(all.stdout).toMatch(/workloads:[\s\S]*\n {2}list-append +Elle's list-append: [^\n]*consistencyModels, default strict-serializable/)
+    expect(all.stdout).toMatch(/workloads:[\s\S]*\n {2}rw-register +Elle's rw-register: [^\n]*consistencyModels/)
+    for (const bug of ['snapshot-isolation', 'read-committed', 'read-uncommitted']) expect(all.stdout).toMatch(new RegExp(`--bug ${bug}: list-append and rw-register workloads: `))
+  })
 })
