@@ -15,9 +15,18 @@
  *       },
  *     }
  *     const all = compose({ counter, stats: stats() })
+ *
+ * A history can be longer than memory. A checker that can judge one without
+ * holding it also offers `fold`: it sees every op once, in order (as the run
+ * records them, or from a file), and then gives its result, reading the
+ * history again from disk if it needs a second pass. The result is the one
+ * `check` gives for the same history. A checker without `fold` gets the
+ * whole history as an array, loaded once for all such checkers, and only when
+ * one needs it.
  */
 import { DstestError, ExitCode } from '../core/errors.js'
-import type { History } from '../core/op.js'
+import type { History, Op } from '../core/op.js'
+import { readAllOps, type HistorySource } from '../core/history/source.js'
 
 export type Validity = true | false | 'unknown'
 
@@ -38,6 +47,16 @@ export interface CheckContext {
 export interface Checker {
   readonly name: string
   check(history: History, context: CheckContext): CheckResult | Promise<CheckResult>
+  /** The streaming form, for checkers that need not hold the history (see above). */
+  fold?(context: CheckContext): CheckerFold
+}
+
+/** One check of one history, op by op. */
+export interface CheckerFold {
+  /** The next op of the history. Ops come in history order, `index` = position. */
+  add(op: Op): void
+  /** The result, once every op was added. `source` holds those same ops, to be read again if needed. */
+  finish(source: HistorySource): CheckResult | Promise<CheckResult>
 }
 
 export interface ComposedResult extends CheckResult {
@@ -54,12 +73,36 @@ export function mergeValidity(values: Iterable<Validity>): Validity {
 }
 
 /**
+ * A checker that threw could not decide: unknown, never valid. But a history
+ * it refuses as bad input (a DstestError with exit code 3) stops the check, so
+ * the user sees the one-line error and exit 3.
+ */
+function crashed(e: unknown): CheckResult {
+  if (e instanceof DstestError && e.exitCode === ExitCode.badInput) throw e
+  const message = e instanceof Error ? e.message : String(e)
+  return { valid: 'unknown', summary: `checker crashed: ${message}`, error: message }
+}
+
+function merged(results: Record<string, CheckResult>, count: number): ComposedResult {
+  const valid = mergeValidity(Object.values(results).map((r) => r.valid))
+  const bad = Object.entries(results).filter(([, r]) => r.valid !== true)
+  const summary =
+    bad.length === 0
+      ? `all ${count} checker(s) valid`
+      : bad.map(([n, r]) => `${n}: ${r.valid === false ? 'INVALID' : 'unknown'}${r.summary ? ` (${r.summary})` : ''}`).join('; ')
+  return { valid, summary, checkers: results }
+}
+
+/**
  * Runs every checker on the same history. A checker that throws is reported as
  * 'unknown' with the error (it could not decide), never as valid; but a
- * history the checker refuses as bad input (a DstestError with exit code 3)
- * stops the check, so the user sees the one-line error and exit 3.
+ * history the checker refuses as bad input stops the check (see `crashed`).
+ *
+ * The composed checker folds too: checkers with a `fold` fold, and the others
+ * get the history loaded from the source once, after the fold, if any of them
+ * is there.
  */
-export function compose(checkers: Readonly<Record<string, Checker>> | readonly Checker[]): Checker {
+export function compose(checkers: Readonly<Record<string, Checker>> | readonly Checker[]): Checker & { fold(context: CheckContext): CheckerFold } {
   const entries: [string, Checker][] = Array.isArray(checkers)
     ? (checkers as readonly Checker[]).map((c) => [c.name, c])
     : Object.entries(checkers as Record<string, Checker>)
@@ -71,18 +114,61 @@ export function compose(checkers: Readonly<Record<string, Checker>> | readonly C
         try {
           results[name] = await checker.check(history, context)
         } catch (e) {
-          if (e instanceof DstestError && e.exitCode === ExitCode.badInput) throw e
-          const message = e instanceof Error ? e.message : String(e)
-          results[name] = { valid: 'unknown', summary: `checker crashed: ${message}`, error: message }
+          results[name] = crashed(e)
         }
       }
-      const valid = mergeValidity(Object.values(results).map((r) => r.valid))
-      const bad = Object.entries(results).filter(([, r]) => r.valid !== true)
-      const summary =
-        bad.length === 0
-          ? `all ${entries.length} checker(s) valid`
-          : bad.map(([n, r]) => `${n}: ${r.valid === false ? 'INVALID' : 'unknown'}${r.summary ? ` (${r.summary})` : ''}`).join('; ')
-      return { valid, summary, checkers: results }
+      return merged(results, entries.length)
+    },
+    fold(context): CheckerFold {
+      // Each checker's fold, or the error that ended it; undefined: it needs the array.
+      const folds = entries.map(([, checker]): CheckerFold | { error: unknown } | undefined => {
+        if (!checker.fold) return undefined
+        try {
+          return checker.fold(context)
+        } catch (error) {
+          return { error }
+        }
+      })
+      return {
+        add(op) {
+          folds.forEach((f, i) => {
+            if (f === undefined || 'error' in f) return
+            try {
+              f.add(op)
+            } catch (error) {
+              folds[i] = { error }
+            }
+          })
+        },
+        async finish(source): Promise<ComposedResult> {
+          let history: Op[] | undefined
+          let needed = folds.filter((f) => f === undefined).length
+          const results: Record<string, CheckResult> = {}
+          for (const [i, [name, checker]] of entries.entries()) {
+            const f = folds[i]
+            try {
+              if (f === undefined) {
+                history ??= await readAllOps(source)
+                results[name] = await checker.check(history, context)
+                // Let the array go as soon as the last checker that needs it is done.
+                if (--needed === 0) history = undefined
+              } else if ('error' in f) results[name] = crashed(f.error)
+              else results[name] = await f.finish(source)
+            } catch (e) {
+              results[name] = crashed(e)
+            }
+          }
+          return merged(results, entries.length)
+        },
+      }
     },
   }
+}
+
+/** Checks a history on disk with `checker`: its fold over one pass, or (without one) the whole history loaded. */
+export async function checkSource(checker: Checker, source: HistorySource, context: CheckContext): Promise<CheckResult> {
+  if (!checker.fold) return checker.check(await readAllOps(source), context)
+  const fold = checker.fold(context)
+  for await (const block of source.blocks()) for (const op of block) fold.add(op)
+  return fold.finish(source)
 }

@@ -5,28 +5,21 @@
  *
  * With `independent`, each op's value is `[key, v]` (the independent-keys
  * generators): the key goes to the model, which checks every key on its own
- * (P-compositionality), so a long test with many keys stays cheap.
+ * (P-compositionality), so a long test with many keys stays cheap. With a model
+ * that splits by key (register, cas-register, kv) the checker also folds
+ * (checker.ts): the first pass notes where each key's ops are, the second reads
+ * a batch of keys back at a time, checks it on the workers and lets it go
+ * (linearizable-keys.ts), with the same result as the whole history at once.
  *
  * Operation ids are history indexes, so a failure names ops of the history.
  */
-import type { Op } from '../core/op.js'
-import type { CheckResult, Checker } from './checker.js'
-import {
-  checkOperations,
-  createModel,
-  explain,
-  isModelName,
-  modelNames,
-  operationsFromJepsen,
-  type Argument,
-  type CheckResult as LinResult,
-  type Consistency,
-  type JepsenRecord,
-  type ModelSpec,
-  type Operation,
-  type OpInput,
-} from './linearizability/index.js'
+import type { Checker } from './checker.js'
+import { checkOperations, createModel, isModelName, modelNames, type Consistency } from './linearizability/index.js'
 import { UnknownNameError, UsageError } from '../core/errors.js'
+import { foldByKey, KEYED_MODELS } from './linearizable-keys.js'
+import { keyOfOp, libraryOptions, linearizableResult, toOperations, type LinearizableCheck, type LinearizableResult } from './linearizable-result.js'
+
+export { toOperations, type LinearizableResult } from './linearizable-result.js'
 
 export interface LinearizableOptions {
   model: string
@@ -39,36 +32,8 @@ export interface LinearizableOptions {
   nilReadIsUnknown?: boolean
   timeLimitSeconds?: number
   workers?: number
-}
-
-/** What results.json keeps of a linearizability check (enough to redraw the failure). */
-export interface LinearizableResult extends CheckResult {
-  model: string
-  modelSpec: ModelSpec
-  consistency: Consistency
-  independent: boolean
-  nilReadIsUnknown: boolean
-  ops: number
-  partitions: number
-  /** The key of the failing partition, with `independent`. */
-  failedKey?: unknown
-  /** The library's result, trimmed to the failing partition. */
-  detail?: LinResult
-  /** Plain-language account of the failure. */
-  explanation?: string
-  /** Why the operation that could not go next can never be placed (register-like models), naming its ops by history index. */
-  argument?: Argument
-}
-
-/** One record per history op (positions = Op.index); nemesis ops are skipped by the library. */
-export function toOperations(history: readonly Op[], independent: boolean, nilReadIsUnknown: boolean): Operation<OpInput, unknown>[] {
-  const records: JepsenRecord[] = history.map((op) => {
-    if (independent && Array.isArray(op.value) && op.value.length === 2) {
-      return { process: op.process, type: op.type, f: op.f, key: op.value[0], value: op.value[1] }
-    }
-    return { process: op.process, type: op.type, f: op.f, value: op.value }
-  })
-  return operationsFromJepsen(records, { nilReadIsUnknown })
+  /** Folding by key: about this many history ops per batch of keys checked at once (default 50,000). */
+  batchOps?: number
 }
 
 export function linearizable(options: LinearizableOptions): Checker {
@@ -84,54 +49,29 @@ export function linearizable(options: LinearizableOptions): Checker {
       'check the whole history without --independent, with a model whose state holds every key (e.g. kv-unpartitioned)',
     )
   }
-  const modelSpec: ModelSpec = { name: options.model, options: options.initial === undefined ? {} : { initial: options.initial } }
+  // Sequential consistency does not compose over keys: use the whole-store model.
+  const name = consistency === 'sequential' && options.model === 'kv' ? 'kv-unpartitioned' : options.model
+  const c: LinearizableCheck = {
+    model: options.model,
+    modelSpec: { name, options: options.initial === undefined ? {} : { initial: options.initial } },
+    consistency,
+    independent,
+    nilReadIsUnknown,
+    timeLimitSeconds: options.timeLimitSeconds,
+    workers: options.workers,
+    batchOps: options.batchOps ?? 50_000,
+  }
   return {
     name: consistency === 'sequential' ? 'sequential' : 'linearizable',
     async check(history): Promise<LinearizableResult> {
-      // Sequential consistency does not compose over keys: use the whole-store model.
-      const name = consistency === 'sequential' && options.model === 'kv' ? 'kv-unpartitioned' : options.model
-      const model = createModel({ ...modelSpec, name })
+      const model = createModel(c.modelSpec)
       const operations = toOperations(history, independent, nilReadIsUnknown)
-      const result = await checkOperations(model, operations, {
-        consistency,
-        verbose: true,
-        ...(options.timeLimitSeconds === undefined ? {} : { timeoutMs: options.timeLimitSeconds * 1000 }),
-        ...(options.workers === undefined ? {} : { workers: options.workers }),
-      })
-      const valid = result.result === 'ok' ? true : result.result === 'illegal' ? false : 'unknown'
-      const parts = result.partitions?.length ?? 1
+      const result = await checkOperations(model, operations, libraryOptions(c, c.timeLimitSeconds === undefined ? undefined : c.timeLimitSeconds * 1000))
       const failed = result.partitions?.find((p) => p.index === result.failedPartition)
       const firstOp = failed?.opIds[0]
-      const failedKey = independent && firstOp !== undefined ? (history[firstOp]?.value as unknown[] | undefined)?.[0] : undefined
-      const word = consistency === 'sequential' ? 'sequentially consistent' : 'linearizable'
-      const what = independent ? `${parts} key(s)` : 'the history'
-      let summary: string
-      if (valid === true) summary = `${what} ${word} (${operations.length} ops, model ${options.model})`
-      else if (valid === false) summary = `not ${word}${independent ? `: key ${JSON.stringify(failedKey)} has no valid order` : ''} (model ${options.model})`
-      else summary = `could not decide: ${result.reason ?? 'search limit reached'}`
-      const out: LinearizableResult = {
-        valid,
-        summary,
-        model: options.model,
-        modelSpec: { ...modelSpec, name },
-        consistency,
-        independent,
-        nilReadIsUnknown,
-        ops: operations.length,
-        partitions: parts,
-      }
-      if (failedKey !== undefined) out.failedKey = failedKey
-      if (valid !== true) {
-        // Keep the failing (or undecided) partitions only: results.json stays small.
-        const keep = result.partitions?.filter((p) => p.result === 'illegal' || p.result === 'unknown').slice(0, 3)
-        out.detail = { ...result, ...(keep ? { partitions: keep } : {}) }
-      }
-      if (valid === false) {
-        const e = explain(result, model, operations)
-        if (e) out.explanation = e.text
-        if (e?.argument) out.argument = e.argument
-      }
-      return out
+      const failedKey = independent && firstOp !== undefined ? keyOfOp(history[firstOp]) : undefined
+      return linearizableResult(c, result, model, operations, failedKey)
     },
+    ...(independent && KEYED_MODELS.has(name) ? { fold: () => foldByKey(c) } : {}),
   }
 }

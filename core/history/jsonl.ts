@@ -7,10 +7,11 @@
  * never invoked); a torn last line (the writer died mid-line) is dropped with a
  * warning.
  */
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs'
+import { closeSync, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import { HistoryError } from '../errors.js'
 import { isOpType, type Op } from '../op.js'
+import type { HistoryPositions } from './positions.js'
 import { HistoryOrder, jsonTextProblem } from './validate.js'
 
 export interface HistoryWriterOptions {
@@ -18,6 +19,8 @@ export interface HistoryWriterOptions {
   flushIntervalMs?: number
   /** Flush early once this many bytes are buffered. */
   maxBufferBytes?: number
+  /** Note where the ops' lines start (see positions.ts), so the file can be read again in parts. */
+  positions?: HistoryPositions
 }
 
 export class HistoryWriter {
@@ -28,10 +31,16 @@ export class HistoryWriter {
   private timer: NodeJS.Timeout | undefined
   private readonly maxBufferBytes: number
   private count = 0
+  /** The file's length once everything appended is written: where the next line starts. */
+  private bytes: number
+  private readonly positions: HistoryPositions | undefined
 
   constructor(path: string, options: HistoryWriterOptions = {}) {
     this.path = path
     this.fd = openSync(path, 'a')
+    this.bytes = fstatSync(this.fd).size
+    // Positions count from the file's first op: only a writer that starts it can note them.
+    this.positions = this.bytes === 0 ? options.positions : undefined
     this.maxBufferBytes = options.maxBufferBytes ?? 1 << 16
     this.timer = setInterval(() => this.flush(), options.flushIntervalMs ?? 500)
     this.timer.unref()
@@ -46,6 +55,8 @@ export class HistoryWriter {
     const line = JSON.stringify(op) + '\n'
     this.chunks.push(line)
     this.buffered += line.length
+    this.positions?.note(this.count, this.bytes)
+    if (this.positions) this.bytes += Buffer.byteLength(line)
     this.count++
     if (this.buffered >= this.maxBufferBytes) this.flush()
   }
@@ -97,15 +108,20 @@ function problemWith(x: unknown): string | undefined {
  * order (one block per few MB read), so a caller can fold over a history of any
  * length without holding it: `for await (const ops of streamHistoryJsonl(p)) ...`.
  * Lines are renumbered `index` 0..n-1 in file order (a history is its order).
- * A torn last line is dropped and reported through `onWarning`.
+ * A torn last line is dropped and reported through `onWarning`. With
+ * `positions`, notes where the ops' lines start.
  */
-export async function* streamHistoryJsonl(path: string, onWarning: (w: string) => void = () => {}): AsyncGenerator<Op[]> {
+export async function* streamHistoryJsonl(
+  path: string,
+  onWarning: (w: string) => void = () => {},
+  positions?: HistoryPositions,
+): AsyncGenerator<Op[]> {
   let block: Op[] = []
   let count = 0
   let lineNo = 0
   const order = new HistoryOrder()
 
-  const handle = (line: string, isLastUnterminated: boolean): void => {
+  const handle = (line: string, isLastUnterminated: boolean, byte: number): void => {
     lineNo++
     // Blank lines are allowed (trim only when the line starts with white space).
     if (line.length === 0 || (line.charCodeAt(0) <= 32 && line.trim().length === 0)) return
@@ -132,6 +148,7 @@ export async function* streamHistoryJsonl(path: string, onWarning: (w: string) =
     const op = parsed as Op
     const disorder = order.accept(op, op.index, lineNo)
     if (disorder) throw new HistoryError(path, lineNo, disorder)
+    positions?.note(count, byte)
     op.index = count++
     block.push(op)
   }
@@ -147,6 +164,8 @@ export async function* streamHistoryJsonl(path: string, onWarning: (w: string) =
     throw e
   }
   let rest = ''
+  // The file offset of the first byte of `carry` (and so of the next block's data).
+  let offset = 0
   try {
     let carry: Buffer = Buffer.alloc(0)
     const buffer = Buffer.allocUnsafe(READ_BLOCK)
@@ -167,13 +186,19 @@ export async function* streamHistoryJsonl(path: string, onWarning: (w: string) =
       }
       const text = data.toString('utf8', 0, lastNl + 1)
       carry = Buffer.from(data.subarray(lastNl + 1))
+      // In ASCII text a character is a byte; otherwise count the bytes of each line.
+      const ascii = text.length === lastNl + 1
+      let byte = offset
       let start = 0
       let nl = text.indexOf('\n')
       while (nl !== -1) {
-        handle(text.slice(start, nl), false)
+        const line = text.slice(start, nl)
+        handle(line, false, ascii ? offset + start : byte)
+        if (!ascii && positions) byte += Buffer.byteLength(line) + 1
         start = nl + 1
         nl = text.indexOf('\n', start)
       }
+      offset += lastNl + 1
       if (block.length > 0) {
         yield block
         block = []
@@ -183,7 +208,7 @@ export async function* streamHistoryJsonl(path: string, onWarning: (w: string) =
   } finally {
     await file.close()
   }
-  if (rest.length > 0) handle(rest, true)
+  if (rest.length > 0) handle(rest, true, offset)
   if (block.length > 0) yield block
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { stats } from '../../../checkers/stats.js'
 import type { Op } from '../../../core/op.js'
+import { historyOfOps } from '../../../core/history/source.js'
 
 const context = { concurrency: 2, nodes: ['n1'] }
 let index = 0
@@ -37,5 +38,12 @@ describe('stats checker', () => {
     const r = await stats().check(op('nemesis', 'start-partition', 'ok'), context)
     expect(r.valid).toBe('unknown')
     expect(r.summary).toBe('no client operation completed')
+  })
+
+  it('folds to the same result as check, op by op', async () => {
+    const history = [...op(0, 'read', 'ok'), ...op(1, 'cas', 'fail'), ...op('nemesis', 'kill', 'info'), ...op(0, 'write', 'info')]
+    const fold = stats().fold!(context)
+    for (const o of history) fold.add(o)
+    expect(await fold.finish(historyOfOps(history))).toEqual(await stats().check(history, context))
   })
 })
