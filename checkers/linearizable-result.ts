@@ -68,13 +68,13 @@ export interface LinearizableCheck {
   batchOps: number
 }
 
-/** The library's options for a check that has `timeoutMs` left (undefined: no limit). */
-export function libraryOptions(c: LinearizableCheck, timeoutMs: number | undefined): CheckOptions {
+/** The library's options for a check that has `timeoutMs` left (undefined: no limit), on the library's `workers` if given. */
+export function libraryOptions(c: LinearizableCheck, timeoutMs: number | undefined, workers: number | undefined): CheckOptions {
   return {
     consistency: c.consistency,
     verbose: true,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
-    ...(c.workers === undefined ? {} : { workers: c.workers }),
+    ...(workers === undefined ? {} : { workers }),
   }
 }
 

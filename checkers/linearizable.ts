@@ -66,7 +66,7 @@ export function linearizable(options: LinearizableOptions): Checker {
     async check(history): Promise<LinearizableResult> {
       const model = createModel(c.modelSpec)
       const operations = toOperations(history, independent, nilReadIsUnknown)
-      const result = await checkOperations(model, operations, libraryOptions(c, c.timeLimitSeconds === undefined ? undefined : c.timeLimitSeconds * 1000))
+      const result = await checkOperations(model, operations, libraryOptions(c, c.timeLimitSeconds === undefined ? undefined : c.timeLimitSeconds * 1000, c.workers))
       const failed = result.partitions?.find((p) => p.index === result.failedPartition)
       const firstOp = failed?.opIds[0]
       const failedKey = independent && firstOp !== undefined ? keyOfOp(history[firstOp]) : undefined

@@ -3,13 +3,13 @@ import { existsSync, statSync } from 'node:fs'
 import { basename } from 'node:path'
 import { compose, type CheckResult, type Checker, type Validity } from '../checkers/checker.js'
 import { DstestError, UsageError } from '../core/errors.js'
-import { HistoryWriter, readHistoryJsonl } from '../core/history/jsonl.js'
-import type { Op } from '../core/op.js'
+import { HistoryWriter } from '../core/history/jsonl.js'
+import { historyFile, type HistorySource } from '../core/history/source.js'
 import { createRunDir, openRunDir, type RunDir } from '../core/store.js'
 import { namedChecker } from './checker-registry.js'
 import type { Workload } from '../workloads/workload.js'
 import { loadTarget, loadWorkload, looksLikePath, type LoadedTarget } from './registry.js'
-import { loadHistoryFile } from './history-input.js'
+import { openHistoryFile } from './history-input.js'
 import { writeReport } from './report-writer.js'
 import { exitCodeFor } from './test-run.js'
 
@@ -42,39 +42,51 @@ export async function checkPath(path: string, req: CheckRequest): Promise<CheckO
   if (!existsSync(path)) {
     throw new DstestError('E_NOT_FOUND', `no such file or folder: ${path}`, { fix: 'pass a history file or a run folder such as store/latest' })
   }
-  let runDir: RunDir
-  let history: Op[]
-  let warnings: string[]
+  // The history is read from disk as the checkers need it, never held whole
+  // (except a Jepsen file, imported whole): DESIGN.md "Memory".
+  const warnings: string[] = []
+  const onWarning = (w: string): void => void warnings.push(w)
+  let runDir: RunDir | undefined
+  let source: HistorySource
   let test: Record<string, unknown> = {}
   let format = 'jsonl'
   if (statSync(path).isDirectory()) {
     runDir = openRunDir(path)
-    ;({ history, warnings } = await readHistoryJsonl(runDir.file('history')))
+    source = historyFile(runDir.file('history'), { onWarning })
     test = runDir.readJson<Record<string, unknown>>('test') ?? {}
   } else {
     if (!req.checker && !req.workload) {
       throw new UsageError(`a bare history file needs a checker`, 'pass --checker NAME (see `dstest list checkers`) or --workload NAME')
     }
-    ;({ history, warnings, format } = await loadHistoryFile(path))
-    runDir = createRunDir(req.store, `check-${basename(path).replace(/[^A-Za-z0-9._-]/g, '_')}`)
-    const writer = new HistoryWriter(runDir.file('history'))
-    for (const op of history) writer.append(op)
-    writer.close()
+    ;({ format, source } = await openHistoryFile(path, onWarning))
     test = { name: basename(path), source: path, seed: null, spec: { checker: req.checker, model: req.model }, startedAt: new Date().toISOString() }
-    runDir.writeJson('test', test)
   }
 
   const spec = (test.spec ?? {}) as Record<string, unknown>
   const checkers = await chooseCheckers(req, spec, format, (test.modules ?? {}) as RecordedModules)
   const concurrency = typeof spec.concurrency === 'number' ? spec.concurrency : 1
   const nodes = Array.isArray(test.nodes) ? (test.nodes as { name: string }[]).map((n) => n.name) : []
-  const results = await compose(checkers).check(history, { concurrency, nodes })
+  // One pass feeds the folds (and refuses a malformed file, exit 3) before a bare file gets a run folder.
+  const fold = compose(checkers).fold({ concurrency, nodes })
+  let ops = 0
+  for await (const block of source.blocks()) {
+    for (const op of block) fold.add(op)
+    ops += block.length
+  }
+  const results = await fold.finish(source)
+  if (!runDir) {
+    runDir = createRunDir(req.store, `check-${basename(path).replace(/[^A-Za-z0-9._-]/g, '_')}`)
+    const writer = new HistoryWriter(runDir.file('history'))
+    for await (const block of source.blocks()) for (const op of block) writer.append(op)
+    writer.close()
+    runDir.writeJson('test', test)
+  }
   runDir.writeJson('results', results)
   await writeReport(runDir.path).catch((e: unknown) => warnings.push(`could not write report.html: ${String(e)}`))
   return {
     valid: results.valid,
     exitCode: exitCodeFor(results.valid),
-    ops: history.length,
+    ops,
     runDir: runDir.path,
     warnings,
     results,

@@ -6,13 +6,14 @@
  */
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
-import { compose, mergeValidity, type CheckResult } from '../checkers/checker.js'
+import { compose, mergeValidity, type CheckerFold, type CheckResult } from '../checkers/checker.js'
 import { nodePath, type Cluster, type Runtime } from '../control/remote.js'
 import { ExitCode, InterruptedError, isDstestError, DstestError } from '../core/errors.js'
 import type { GenLike } from '../core/generator/types.js'
 import { clients, nemesis as onNemesis, phases, sleep, stagger, timeLimit, any } from '../core/generator/index.js'
 import { HistoryWriter } from '../core/history/jsonl.js'
-import type { Op } from '../core/op.js'
+import { HistoryPositions } from '../core/history/positions.js'
+import { historyFile } from '../core/history/source.js'
 import { Random } from '../core/random.js'
 import { runGenerator } from '../core/runner.js'
 import type { TestSpec } from '../core/spec.js'
@@ -77,8 +78,13 @@ export async function runTest(prepared: PreparedRun, seed: number, deps: RunDeps
     runs: spec.testCount,
   })
 
-  const writer = new HistoryWriter(runDir.file('history'))
-  const history: Op[] = []
+  // The history lives on disk: the checkers fold over it as it is recorded and
+  // read it back after the run, so nothing here holds it (DESIGN.md "Memory").
+  const positions = new HistoryPositions()
+  const writer = new HistoryWriter(runDir.file('history'), { positions })
+  const checkContext = { concurrency: spec.concurrency, nodes }
+  let folding: CheckerFold | undefined
+  let ops = 0
   let cluster: Cluster | undefined
   let nemesisPkg: NemesisPackage | undefined
   let targetStarted = false
@@ -104,6 +110,7 @@ export async function runTest(prepared: PreparedRun, seed: number, deps: RunDeps
   }
 
   try {
+    folding = compose(workload.checkers({ concurrency: spec.concurrency, nodes, options: spec.workloadOptions })).fold(checkContext)
     checkAborted(signal)
     reporter.phase('cluster')
     cluster = await runtime.createCluster({ runId, nodes: spec.nodes })
@@ -136,8 +143,9 @@ export async function runTest(prepared: PreparedRun, seed: number, deps: RunDeps
         return target.client({ node: node.name, address: node.address, workload: workload.name, cluster: c, process, bug: spec.bug, targetOptions: spec.targetOptions })
       },
       onOp: (op) => {
-        history.push(op)
         writer.append(op)
+        folding?.add(op)
+        if (op.type === 'invoke' && op.process !== 'nemesis') ops++
         reporter.op(op)
       },
       signal,
@@ -162,10 +170,9 @@ export async function runTest(prepared: PreparedRun, seed: number, deps: RunDeps
 
   // Check what was recorded, even after an interruption: it is a valid history.
   let results: CheckResult | undefined
-  if (failure === undefined || interrupted) {
+  if ((failure === undefined || interrupted) && folding) {
     reporter.phase('checking')
-    const checker = compose(workload.checkers({ concurrency: spec.concurrency, nodes, options: spec.workloadOptions }))
-    results = await checker.check(history, { concurrency: spec.concurrency, nodes })
+    results = await folding.finish(historyFile(writer.path, { positions, onWarning: (w) => reporter.warn(w) }))
     runDir.writeJson('results', results)
   }
 
@@ -186,7 +193,7 @@ export async function runTest(prepared: PreparedRun, seed: number, deps: RunDeps
   const valid = results ? mergeValidity([results.valid]) : 'unknown'
   if (interrupted) {
     exitCode = ExitCode.interrupted
-    summary = `interrupted; checked the ${history.length} ops recorded: ${results?.summary ?? 'no result'}`
+    summary = `interrupted; checked the ${writer.written} ops recorded: ${results?.summary ?? 'no result'}`
   } else if (failure !== undefined) {
     exitCode = isDstestError(failure) ? failure.exitCode : ExitCode.environment
     summary = isDstestError(failure) ? failure.toLine() : `harness error: ${text(failure)}`
@@ -194,7 +201,6 @@ export async function runTest(prepared: PreparedRun, seed: number, deps: RunDeps
     exitCode = exitCodeFor(valid)
     summary = results?.summary ?? ''
   }
-  const ops = history.reduce((n, op) => (op.type === 'invoke' && op.process !== 'nemesis' ? n + 1 : n), 0)
   const outcome: RunOutcome = { valid, exitCode, summary, runDir: runDir.path, seed, ops, seconds, checkers, results }
   if (failure !== undefined && !interrupted) reporter.warn(summary)
   reporter.finish(outcome)

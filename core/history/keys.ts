@@ -32,7 +32,8 @@ interface Key {
 
 const NO_KEY = '\u0000no key'
 
-function idOf(key: unknown): string {
+/** How keys are compared: by their JSON; every invocation without a key shares one more. */
+export function idOf(key: unknown): string {
   return key === undefined ? NO_KEY : (JSON.stringify(key) ?? NO_KEY)
 }
 
@@ -84,43 +85,59 @@ export class KeyIndex {
   }
 
   /**
-   * The second pass: the ops of whole keys, in history order, a batch of keys at
-   * a time (keys in the order of their first invocation, about `maxOps` ops a
-   * batch), read back from `source`, which must hold the ops `add` saw.
+   * The second pass, planned: whole keys, in the order of their first
+   * invocation, about `maxOps` ops a batch, each batch with the ranges of
+   * positions that hold its keys' ops.
    */
-  async *batches(source: HistorySource, maxOps: number): AsyncGenerator<Op[]> {
-    let ids = new Set<string>()
-    let ranges: number[] = []
+  *plan(maxOps: number): Generator<KeyBatch> {
+    let ids: string[] = []
+    let stretches: number[] = []
     let ops = 0
     for (const [id, key] of this.byId) {
-      ids.add(id)
-      ranges.push(...key.stretches)
+      ids.push(id)
+      stretches.push(...key.stretches)
       ops += key.ops
       if (ops >= maxOps) {
-        yield await this.read(source, ids, ranges)
-        ids = new Set()
-        ranges = []
+        yield { ids, ranges: mergeRanges(stretches, this.gap), ops }
+        ids = []
+        stretches = []
         ops = 0
       }
     }
-    if (ids.size > 0) yield await this.read(source, ids, ranges)
+    if (ids.length > 0) yield { ids, ranges: mergeRanges(stretches, this.gap), ops }
   }
 
-  private async read(source: HistorySource, ids: ReadonlySet<string>, flat: number[]): Promise<Op[]> {
-    const out: Op[] = []
-    const open = new Set<Process>()
-    for await (const block of source.ranges(mergeRanges(flat, this.gap))) {
-      for (const op of block) {
-        if (typeof op.process !== 'number') continue
-        if (op.type === 'invoke') {
-          if (!ids.has(idOf(this.keyOf(op)))) continue
-          open.add(op.process)
-          out.push(op)
-        } else if (open.delete(op.process)) out.push(op)
-      }
-    }
-    return out
+  /** The second pass: each batch of `plan(maxOps)` read back from `source`, which must hold the ops `add` saw. */
+  async *batches(source: HistorySource, maxOps: number): AsyncGenerator<Op[]> {
+    for (const batch of this.plan(maxOps)) yield await readKeyBatch(source, batch, this.keyOf)
   }
+}
+
+/** Some whole keys of a history, and where their ops are. Plain data (it may go to another thread). */
+export interface KeyBatch {
+  /** The keys, by their JSON (see `idOf`). */
+  ids: string[]
+  ranges: PositionRange[]
+  /** How many ops the keys have. */
+  ops: number
+}
+
+/** The ops of `batch`'s keys, in history order, read from `source` (with the `keyOf` the index was built with). */
+export async function readKeyBatch(source: HistorySource, batch: KeyBatch, keyOf: (invocation: Op) => unknown): Promise<Op[]> {
+  const ids = new Set(batch.ids)
+  const out: Op[] = []
+  const open = new Set<Process>()
+  for await (const block of source.ranges(batch.ranges)) {
+    for (const op of block) {
+      if (typeof op.process !== 'number') continue
+      if (op.type === 'invoke') {
+        if (!ids.has(idOf(keyOf(op)))) continue
+        open.add(op.process)
+        out.push(op)
+      } else if (open.delete(op.process)) out.push(op)
+    }
+  }
+  return out
 }
 
 /** Halves a stretch list by joining neighbours: [a, b, c, d] → [a, d]. */

@@ -16,6 +16,17 @@ export class HistoryPositions {
     if (position % HistoryPositions.SPACING === 0 && position / HistoryPositions.SPACING === this.bytes.length) this.bytes.push(byte)
   }
 
+  /** The noted offsets, as plain data (to hand to a reader in another thread). */
+  toArray(): number[] {
+    return [...this.bytes]
+  }
+
+  static fromArray(bytes: readonly number[]): HistoryPositions {
+    const p = new HistoryPositions()
+    p.bytes.push(...bytes)
+    return p
+  }
+
   /** The nearest noted op at or before `position`: where a reader of `position` starts. */
   before(position: number): { position: number; byte: number } {
     const k = Math.min(Math.floor(Math.max(0, position) / HistoryPositions.SPACING), this.bytes.length - 1)

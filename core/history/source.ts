@@ -20,6 +20,8 @@ export interface HistorySource {
   blocks(): AsyncIterable<readonly Op[]>
   /** The ops at the positions in `ranges` (ascending, not overlapping), in order, in blocks. */
   ranges(ranges: readonly PositionRange[]): AsyncIterable<readonly Op[]>
+  /** Where it is on disk, for a reader in another thread (`historyFile(path, { positions })` there); absent in memory. */
+  readonly file?: { path: string; positions: HistoryPositions }
 }
 
 export interface HistoryFileOptions {
@@ -40,6 +42,7 @@ export function historyFile(path: string, options: HistoryFileOptions = {}): His
   }
   return {
     name: path,
+    file: { path, positions },
     // Noting is idempotent: a pass notes only the positions not noted yet.
     blocks: () => streamHistoryJsonl(path, warn, positions),
     ranges: (ranges) => readHistoryRanges(path, ranges, positions),
