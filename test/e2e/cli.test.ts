@@ -183,15 +183,23 @@ describe('dstest CLI: running the memory target', () => {
     expect(again.stdout).toMatch(/linearizable: VALID/)
   })
 
-  it('the stale-read bug is caught (exit 1), and re-checking agrees', () => {
+  it('the stale-read bug is caught (exit 1), and re-checking agrees, to the failing key and its explanation', () => {
     const store = tempDir()
     const r = dstest(['run', '--target', 'memory', '--bug', 'stale-read', '--time-limit', '3', '--seed', '3', '--store', store])
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(/linearizable: INVALID/)
     expect(r.stdout).toMatch(/verdict: INVALID \(exit 1\)/)
+    // The run folded over the ops as they were recorded; the re-check folds over the file.
+    type Lin = { valid: unknown; summary: string; failedKey: unknown; explanation: string; detail: { failedPartition: number; partitions: unknown[] } }
+    const linOf = (results: unknown): Lin => (results as { checkers: { linearizable: Lin } }).checkers.linearizable
+    const during = linOf(JSON.parse(readFileSync(join(store, 'latest', 'results.json'), 'utf8')))
     const again = dstest(['check', join(store, 'latest'), '--json'])
     expect(again.code).toBe(1)
-    expect((JSON.parse(again.stdout) as { valid: unknown }).valid).toBe(false)
+    const after = linOf(JSON.parse(again.stdout))
+    expect(after.valid).toBe(false)
+    expect(after.explanation).toMatch(/not linearizable/)
+    for (const field of ['summary', 'failedKey', 'explanation'] as const) expect(after[field]).toEqual(during[field])
+    expect(after.detail.failedPartition).toBe(during.detail.failedPartition)
   })
 
   it('--test-count runs several seeds and summarises; --reporter json prints JSON lines', () => {
