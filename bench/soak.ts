@@ -8,10 +8,12 @@
  * calibration run (--calibrate seconds, default 10) measures the ops/s, and
  * the soak run's time limit is set to reach --ops operations (an operation is
  * one invocation and its completion). Both runs are reported: operations,
- * history size, peak RSS in all and by phase (run, check, report), RSS per
- * operation, the seconds each phase took, the verdict, and the RSS over time;
- * then the marginal RSS per operation between the two runs. Prints one JSON
- * document. The store is a temporary folder, removed unless --keep.
+ * history size, peak RSS in all and by phase (the high-water mark when the run
+ * ends, when the verdict is out, and at exit: the report is written after the
+ * verdict), RSS per operation, the seconds each phase took, the verdict, and
+ * the RSS over time; then the marginal RSS per operation between the two runs.
+ * Prints one JSON document. The store is a temporary folder, removed unless
+ * --keep. Exits 1 when a run ended otherwise than with a verdict (0, 1 or 2).
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -50,6 +52,8 @@ interface RunFigures {
   peakRssMB: number
   /** Peak RSS over the whole run (check and report included) divided by the operations. */
   rssBytesPerOp: number
+  /** The same until the verdict (run and check, before the report). */
+  rssBytesPerOpToVerdict: number
   peakRssMBByPhase: { run: number; check: number; report: number }
   seconds: { run: number; check: number; report: number; total: number }
   warnings: string[]
@@ -132,6 +136,7 @@ async function soakRun(label: string, timeLimit: number): Promise<RunFigures> {
     historyBytes,
     peakRssMB: round(hwm / MB),
     rssBytesPerOp: ops > 0 ? Math.round(hwm / ops) : 0,
+    rssBytesPerOpToVerdict: ops > 0 ? Math.round(at('finish').hwm / ops) : 0,
     peakRssMBByPhase: { run: round(at('checking').hwm / MB), check: round(at('finish').hwm / MB), report: round(end.hwm / MB) },
     seconds: {
       run: round(at('teardown').t - at('running').t),
@@ -180,8 +185,15 @@ console.log(
       command: ['dstest', 'run', ...runArgs, '--time-limit', 'T'].join(' '),
       goal: { peakRssMB: 'at most 1,536 for 10 M operations', rssBytesPerOp: 'at most 150' },
       runs,
-      // What one more operation costs: the slope between the two runs' peaks.
-      ...(a && b && b.ops > a.ops ? { marginalRssBytesPerOp: round((b.peakRssMB - a.peakRssMB) * MB / (b.ops - a.ops)) } : {}),
+      // What one more operation costs: the slope between the two runs' peaks, to the verdict and with the report.
+      ...(a && b && b.ops > a.ops
+        ? {
+            marginalRssBytesPerOp: {
+              toVerdict: round(((b.peakRssMBByPhase.check - a.peakRssMBByPhase.check) * MB) / (b.ops - a.ops)),
+              withReport: round(((b.peakRssMB - a.peakRssMB) * MB) / (b.ops - a.ops)),
+            },
+          }
+        : {}),
     },
     null,
     2,
