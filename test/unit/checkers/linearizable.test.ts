@@ -32,6 +32,7 @@ describe('linearizable, folding by key', () => {
 
   it('gives the same failing key, counterexample and explanation as the whole history', async () => {
     let invalid = 0
+    let argued = 0
     for (const seed of [1, 2, 3, 4, 5, 6]) {
       const history = await recorded({ ops: 2000, seed, bug: 'stale-read', opsPerKey: 30, uncertain: seed % 2 === 0 ? 0.1 : 0 })
       for (const batchOps of [60, 700]) {
@@ -42,10 +43,13 @@ describe('linearizable, folding by key', () => {
         expect(lin.explanation).toMatch(/not linearizable/)
         expect(lin.failedKey).toBeDefined()
         expect(lin.detail?.failedPartition).toBeDefined()
+        if (lin.argument) argued++
       }
     }
     // The stale-read bug shows on most of these runs: the comparison covered failures.
     expect(invalid).toBeGreaterThanOrEqual(4)
+    // And the explanation's argument (which op cannot be placed, and why) was among what both paths agreed on.
+    expect(argued).toBeGreaterThanOrEqual(1)
   }, 120_000)
 
   it('agrees on literal histories: fail and info ops, values without a key, the nemesis, nothing at all', async () => {
