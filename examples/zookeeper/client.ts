@@ -9,6 +9,7 @@ import zookeeper, { type Client as ZkClient } from 'node-zookeeper-client'
 import { NoAnswer, performRequest, type Client, type Completion, type Invocation } from 'dstest'
 import { CLIENT_PORT } from './ensemble.js'
 import { attemptRegisterOp, type ZkAnswer, type ZkSession, type ZnodeData } from './register.js'
+import { withConnectionFixes } from './connection-fixes.js'
 import { sync } from './sync.js'
 
 /** Requested session timeout; the servers grant 4-40 s (2 to 20 ticks). */
@@ -33,24 +34,9 @@ export class ZooKeeperClient implements Client {
    * swap that happened.
    */
   private open(): ZkClient {
-    const zk = zookeeper.createClient(`${this.address}:${CLIENT_PORT}`, { sessionTimeout: SESSION_TIMEOUT_MS, spinDelay: 1000, retries: 0 })
+    const zk = withConnectionFixes(zookeeper.createClient(`${this.address}:${CLIENT_PORT}`, { sessionTimeout: SESSION_TIMEOUT_MS, spinDelay: 1000, retries: 0 }))
     zk.connect()
     return zk
-  }
-
-  /** Resolves once the session is connected, or after `ms` (the first operations then fail until it is). */
-  connected(ms: number): Promise<void> {
-    if (this.zk.getState() === zookeeper.State.SYNC_CONNECTED) return Promise.resolve()
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms)
-      const zk = this.zk
-      function done(): void {
-        clearTimeout(timer)
-        zk.removeListener('connected', done)
-        resolve()
-      }
-      zk.once('connected', done)
-    })
   }
 
   /** The session, if connected now; an expired session is replaced by a new one (which is not connected yet). */
