@@ -224,7 +224,9 @@ export class NodeProcess {
       if (await (async () => condition())().catch(() => false)) return
       if (Date.now() >= nextLiveness) {
         nextLiveness = Date.now() + LIVENESS_MS
-        const alive = await Promise.all(nodes.map((node) => this.running(cluster, node)))
+        // A probe that fails (its exec timed out on a loaded node, a connection
+        // dropped) says nothing about the process: only a clear "not running" ends the wait.
+        const alive = await Promise.all(nodes.map((node) => this.running(cluster, node).catch(() => true)))
         const node = nodes.find((_, i) => !alive[i])
         if (node !== undefined) {
           const last = await this.logTail(cluster, node, 1).catch(() => '')

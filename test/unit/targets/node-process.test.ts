@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { LIBFAKETIME } from '../../../control/faketime.js'
+import type { Cluster } from '../../../control/remote.js'
 import { NodeProcess } from '../../../targets/node-process.js'
 import { localCluster, type LocalCluster } from './local-cluster.js'
 
@@ -156,6 +157,23 @@ describe('NodeProcess', () => {
       { waitingFor: 'three polls' },
     )
     expect(throws).toBe(3)
+
+    // A liveness probe that fails (an exec timing out on a loaded node) is not
+    // "exited": the wait goes on to its condition.
+    let probes = 0
+    const flaky: Cluster = {
+      ...cluster,
+      remote: (node) => {
+        const remote = cluster.remote(node)
+        return {
+          ...remote,
+          exec: (argv, options) => (argv.includes('dstest-alive') && ++probes <= 2 ? Promise.reject(new Error('exec timed out after 10000 ms')) : remote.exec(argv, options)),
+        }
+      },
+    }
+    const t2 = Date.now()
+    await slow.waitUntil(flaky, () => Date.now() - t2 > 2500, { waitingFor: 'past two failed probes', timeoutMs: 20_000 })
+    expect(probes).toBeGreaterThanOrEqual(2)
   })
 
   it('stop: TERM, then KILL after the grace for a process that ignores TERM; nothing left; idempotent', async () => {
