@@ -15,7 +15,7 @@
 import { connect } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { defineTarget, NodeProcess, UsageError, type Cluster, type TargetOptions } from 'dstest'
+import { defineTarget, nodePath, NodeProcess, UsageError, type Cluster, type TargetOptions } from 'dstest'
 import { ISOLATION_LEVELS, PgListAppendClient, PORT, SCHEMA, type Isolation } from './client.js'
 
 /** The node that runs the server. */
@@ -53,6 +53,9 @@ const server = new NodeProcess({
     // locks until TCP noticed: end it sooner.
     ...['-c', 'idle_in_transaction_session_timeout=10s'],
     ...['-c', 'tcp_keepalives_idle=2', '-c', 'tcp_keepalives_interval=1', '-c', 'tcp_keepalives_count=3'],
+    // Crash recovery begins by syncing the data directory; file by file
+    // (the default) that took over 20 s on the loaded test machine.
+    ...['-c', 'recovery_init_sync_method=syncfs'],
   ],
   stopGraceMs: 10_000,
   // Under libfaketime the server, started as root and switched to postgres by
@@ -69,6 +72,46 @@ const relay = new NodeProcess({
 })
 
 const processOn = (node: string): NodeProcess => (node === SERVER ? server : relay)
+
+/**
+ * Sends signal $1 to the postmaster of pid file $2 and to each of its
+ * children (found while the postmaster is stopped), then (for KILL) waits up to 10 s until they are gone, so that a
+ * restart does not find the old shared memory still in use. NodeProcess
+ * signals a process group, and that is not enough here: every PostgreSQL
+ * backend makes itself the leader of a group of its own.
+ */
+const SIGNAL_SERVER = `sig=$1; p=$(cat "$2" 2>/dev/null) || { echo "no pid file $2: never started" >&2; exit 3; }
+s=$(cat "/proc/$p/stat" 2>/dev/null) || { echo "pid $p is not running" >&2; exit 3; }
+case \${s##*) } in Z*|X*) echo "pid $p is not running" >&2; exit 3;; esac
+# A stopped postmaster forks no new backend, and its children keep it as
+# their parent (a dead one's are adopted by init at once).
+[ "$sig" = CONT ] || kill -s STOP "$p"
+pids=
+for d in /proc/[0-9]*; do
+  s=$(cat "$d/stat" 2>/dev/null) || continue
+  s=\${s##*) }; set -- $s
+  [ "$2" = "$p" ] && pids="$pids \${d#/proc/}"
+done
+for q in $pids $p; do kill -s "$sig" "$q" 2>/dev/null; done
+pids="$pids $p"
+[ "$sig" = KILL ] || exit 0
+i=0
+while [ "$i" -lt 100 ]; do
+  alive=
+  for q in $pids; do
+    s=$(cat "/proc/$q/stat" 2>/dev/null) || continue
+    s=\${s##*) }
+    case $s in Z*|X*) ;; *) alive=$q;; esac
+  done
+  [ -z "$alive" ] && exit 0
+  sleep 0.1; i=$((i + 1))
+done
+echo "pid $alive outlived SIGKILL by 10 s" >&2; exit 1`
+
+async function signalServer(cluster: Cluster, signal: 'KILL' | 'STOP' | 'CONT'): Promise<void> {
+  const r = await cluster.remote(SERVER).exec(['sh', '-c', SIGNAL_SERVER, 'signal-postgres', signal, nodePath(cluster, server.pidFile)], { timeoutMs: 20_000 })
+  if (r.exitCode !== 0) throw new Error(`postgresql on ${SERVER}: kill -${signal} failed (${r.stderr.trim() || `exit ${r.exitCode}`})`)
+}
 
 function addressOf(cluster: Cluster, node: string): string {
   const info = cluster.nodes.find((n) => n.name === node)
@@ -157,12 +200,13 @@ export default defineTarget({
     await Promise.all(cluster.nodes.map((n) => processOn(n.name).stop(cluster, n.name)))
   },
 
-  // --nemesis kill and pause act on the node's process: the server on n1
-  // (--nemesis-targets primaries aims them there), a relay elsewhere.
-  kill: (cluster, node) => processOn(node).kill(cluster, node),
+  // --nemesis kill and pause act on the node's process: the server on n1, its
+  // postmaster and every backend (--nemesis-targets primaries aims them
+  // there), a relay elsewhere.
+  kill: (cluster, node) => (node === SERVER ? signalServer(cluster, 'KILL') : relay.kill(cluster, node)),
   start: (cluster, node, options) => (node === SERVER ? startServer(cluster, options) : startRelay(cluster, node, options)),
-  pause: (cluster, node) => processOn(node).pause(cluster, node),
-  resume: (cluster, node) => processOn(node).resume(cluster, node),
+  pause: (cluster, node) => (node === SERVER ? signalServer(cluster, 'STOP') : relay.pause(cluster, node)),
+  resume: (cluster, node) => (node === SERVER ? signalServer(cluster, 'CONT') : relay.resume(cluster, node)),
   logFiles: (node) => [processOn(node).logFile],
   primaries: async () => [SERVER],
 
