@@ -2,8 +2,10 @@
  * The PostgreSQL example's client, its pure parts: which txn values it runs,
  * and how an error, by where the transaction was, becomes fail, info or
  * another attempt (examples/postgres/client.ts). Its SQL runs against a real
- * server in test/e2e/example-postgres.docker.test.ts.
+ * server in test/e2e/example-postgres.docker.test.ts. And the example is
+ * written as a user would write it: against dstest's public API only.
  */
+import { readdirSync, readFileSync } from 'node:fs'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
 import { UsageError } from 'dstest'
@@ -80,5 +82,18 @@ describe('isolationOf (targetOptions.isolation)', () => {
     })()
     expect(err).toBeInstanceOf(UsageError)
     expect((err as UsageError).exitCode).toBe(3)
+  })
+})
+
+describe('examples/postgres', () => {
+  it("imports only 'dstest', node's built-ins, its client library pg and its own files", () => {
+    const dir = new URL('../../../examples/postgres/', import.meta.url)
+    const sources = readdirSync(dir).filter((f) => /\.(ts|mjs)$/.test(f))
+    expect(sources).toEqual(expect.arrayContaining(['client.ts', 'relay.mjs', 'target.ts']))
+    for (const file of sources) {
+      const specifiers = [...readFileSync(new URL(file, dir), 'utf8').matchAll(/^import .* from '([^']+)'/gm)].map((m) => m[1]!)
+      expect(specifiers.length, file).toBeGreaterThan(0)
+      for (const s of specifiers) expect(s === 'dstest' || s === 'pg' || s.startsWith('node:') || s.startsWith('./'), `${file} imports ${s}`).toBe(true)
+    }
   })
 })
