@@ -75,14 +75,15 @@ const processOn = (node: string): NodeProcess => (node === SERVER ? server : rel
 
 /**
  * Sends signal $1 to the postmaster of pid file $2 and to each of its
- * children (found while the postmaster is stopped), then (for KILL) waits up to 10 s until they are gone, so that a
- * restart does not find the old shared memory still in use. NodeProcess
- * signals a process group, and that is not enough here: every PostgreSQL
- * backend makes itself the leader of a group of its own.
+ * children (found while the postmaster is stopped). NodeProcess signals a
+ * process group, and that is not enough here: every PostgreSQL backend makes
+ * itself the leader of a group of its own. When the server is not running:
+ * exit 3, or 0 if $3 is 'gone-ok' (a kill or a resume has nothing to do).
  */
-const SIGNAL_SERVER = `sig=$1; p=$(cat "$2" 2>/dev/null) || { echo "no pid file $2: never started" >&2; exit 3; }
-s=$(cat "/proc/$p/stat" 2>/dev/null) || { echo "pid $p is not running" >&2; exit 3; }
-case \${s##*) } in Z*|X*) echo "pid $p is not running" >&2; exit 3;; esac
+const SIGNAL_SERVER = `sig=$1; gone=3; [ "$3" = gone-ok ] && gone=0
+p=$(cat "$2" 2>/dev/null) || { echo "no pid file $2: never started" >&2; exit "$gone"; }
+s=$(cat "/proc/$p/stat" 2>/dev/null) || { echo "pid $p is not running" >&2; exit "$gone"; }
+case \${s##*) } in Z*|X*) echo "pid $p is not running" >&2; exit "$gone";; esac
 # A stopped postmaster forks no new backend, and its children keep it as
 # their parent (a dead one's are adopted by init at once).
 [ "$sig" = CONT ] || kill -s STOP "$p"
@@ -93,23 +94,29 @@ for d in /proc/[0-9]*; do
   [ "$2" = "$p" ] && pids="$pids \${d#/proc/}"
 done
 for q in $pids $p; do kill -s "$sig" "$q" 2>/dev/null; done
-pids="$pids $p"
-[ "$sig" = KILL ] || exit 0
-i=0
-while [ "$i" -lt 100 ]; do
-  alive=
-  for q in $pids; do
-    s=$(cat "/proc/$q/stat" 2>/dev/null) || continue
-    s=\${s##*) }
-    case $s in Z*|X*) ;; *) alive=$q;; esac
+exit 0`
+
+/**
+ * Waits up to 30 s until no postgres process is left on the node (after a
+ * kill, backends busy writing take a moment to die), so that a new server
+ * does not find the old shared memory still in use. Exit 1 if some remain.
+ */
+const AWAIT_NO_SERVER = `i=0
+while [ "$i" -lt 300 ]; do
+  left=
+  for d in /proc/[0-9]*; do
+    s=$(cat "$d/stat" 2>/dev/null) || continue
+    case $s in *"(postgres) "[!ZX]*) left=\${d#/proc/};; esac
   done
-  [ -z "$alive" ] && exit 0
+  [ -z "$left" ] && exit 0
   sleep 0.1; i=$((i + 1))
 done
-echo "pid $alive outlived SIGKILL by 10 s" >&2; exit 1`
+echo "postgres process $left still there 30 s after the server was killed" >&2; exit 1`
 
 async function signalServer(cluster: Cluster, signal: 'KILL' | 'STOP' | 'CONT'): Promise<void> {
-  const r = await cluster.remote(SERVER).exec(['sh', '-c', SIGNAL_SERVER, 'signal-postgres', signal, nodePath(cluster, server.pidFile)], { timeoutMs: 20_000 })
+  // A server that is not running is as killed as it gets, and has nothing to resume; pausing it is an error.
+  const goneOk = signal === 'STOP' ? [] : ['gone-ok']
+  const r = await cluster.remote(SERVER).exec(['sh', '-c', SIGNAL_SERVER, 'signal-postgres', signal, nodePath(cluster, server.pidFile), ...goneOk], { timeoutMs: 20_000 })
   if (r.exitCode !== 0) throw new Error(`postgresql on ${SERVER}: kill -${signal} failed (${r.stderr.trim() || `exit ${r.exitCode}`})`)
 }
 
@@ -149,6 +156,8 @@ function listens(host: string): Promise<boolean> {
 }
 
 async function startServer(cluster: Cluster, options: TargetOptions): Promise<void> {
+  const gone = await cluster.remote(SERVER).exec(['sh', '-c', AWAIT_NO_SERVER], { timeoutMs: 40_000 })
+  if (gone.exitCode !== 0) throw new Error(`cannot start postgresql on ${SERVER}: ${gone.stderr.trim() || `exit ${gone.exitCode}`}`)
   await server.start(cluster, SERVER, options)
   // After a kill the server replays its WAL first.
   await server.waitUntil(cluster, () => answers(addressOf(cluster, SERVER)), { waitingFor: `PostgreSQL to answer on ${SERVER}:${PORT}`, nodes: [SERVER], timeoutMs: 60_000 })
