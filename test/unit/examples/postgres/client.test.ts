@@ -2,15 +2,11 @@
  * The PostgreSQL example's client, its pure parts: which txn values it runs,
  * and how an error, by where the transaction was, becomes fail, info or
  * another attempt (examples/postgres/client.ts). Its SQL runs against a real
- * server in test/e2e/example-postgres.docker.test.ts. And the example is
- * written as a user would write it: against dstest's public API only.
+ * server in test/e2e/example-postgres.docker.test.ts.
  */
-import { readdirSync, readFileSync } from 'node:fs'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
-import { UsageError } from 'dstest'
-import { outcomeOf, parseTxn, sqlState } from '../../../examples/postgres/client.js'
-import { isolationOf } from '../../../examples/postgres/target.js'
+import { outcomeOf, parseTxn, sqlState } from '../../../../examples/postgres/client.js'
 
 /** An error as the server sends it: pg's own class, with its SQLSTATE. */
 function serverError(code: string, message: string): pg.DatabaseError {
@@ -61,39 +57,5 @@ describe('outcomeOf', () => {
     expect(sqlState(serverError('40001', 'x'))).toBe('40001')
     expect(sqlState(lost)).toBeUndefined()
     expect(sqlState(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBeUndefined()
-  })
-})
-
-describe('isolationOf (targetOptions.isolation)', () => {
-  it('is serializable unless given, and takes the three levels PostgreSQL distinguishes', () => {
-    expect(isolationOf({})).toBe('serializable')
-    for (const level of ['serializable', 'repeatable-read', 'read-committed']) expect(isolationOf({ isolation: level })).toBe(level)
-  })
-
-  it('refuses another level or another option with a usage error (exit 3)', () => {
-    expect(() => isolationOf({ isolation: 'read-uncommitted' })).toThrow(/targetOptions.isolation is "read-uncommitted"/)
-    expect(() => isolationOf({ isolaton: 'serializable' })).toThrow(/unknown targetOptions isolaton/)
-    const err = ((): unknown => {
-      try {
-        isolationOf({ isolation: 3 })
-      } catch (e) {
-        return e
-      }
-    })()
-    expect(err).toBeInstanceOf(UsageError)
-    expect((err as UsageError).exitCode).toBe(3)
-  })
-})
-
-describe('examples/postgres', () => {
-  it("imports only 'dstest', node's built-ins, its client library pg and its own files", () => {
-    const dir = new URL('../../../examples/postgres/', import.meta.url)
-    const sources = readdirSync(dir).filter((f) => /\.(ts|mjs)$/.test(f))
-    expect(sources).toEqual(expect.arrayContaining(['client.ts', 'relay.mjs', 'target.ts']))
-    for (const file of sources) {
-      const specifiers = [...readFileSync(new URL(file, dir), 'utf8').matchAll(/^import .* from '([^']+)'/gm)].map((m) => m[1]!)
-      expect(specifiers.length, file).toBeGreaterThan(0)
-      for (const s of specifiers) expect(s === 'dstest' || s === 'pg' || s.startsWith('node:') || s.startsWith('./'), `${file} imports ${s}`).toBe(true)
-    }
   })
 })
