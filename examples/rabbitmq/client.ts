@@ -1,0 +1,199 @@
+// The queue workload's client for RabbitMQ, on amqplib: one AMQP connection
+// per client process, to the node the thread is assigned. Each operation is
+// completed by one rule (the public request helper's): ok when it certainly
+// happened, fail when it certainly did not, info when it may have.
+//
+//   enqueue v   a persistent message published on a confirm channel:
+//               broker ack → ok; nack → fail (RabbitMQ nacks a message it did
+//               not take responsibility for); no confirm (timeout, lost
+//               channel or connection) → info.
+//   dequeue     basic.get with manual acknowledgement, then basic.ack and a
+//               round trip on the same channel (queue.declare passive), which
+//               the broker answers only after it has read the ack:
+//               get-empty → ok null; ack read → ok v; ack sent but its arrival
+//               unknown → info (the message may come back); nothing acked
+//               (no get-ok, or the channel closed before the ack was sent) →
+//               fail, since AMQP 0-9-1 returns unacknowledged messages to the
+//               queue when their channel closes.
+import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib'
+import { NoAnswer, performRequest, type AttemptOutcome, type Client, type Completion, type Invocation } from 'dstest'
+
+export const AMQP_PORT = 5672
+/** Seconds between AMQP heartbeats: a connection to a node that stopped answering is closed after two missed ones. */
+const HEARTBEAT_S = 5
+const CONNECT_TIMEOUT_MS = 3000
+const CLOSE_TIMEOUT_MS = 2000
+
+/** The AMQP URL of a node (RabbitMQ's default guest account; the nodes' config lets it log in from outside). */
+export const amqpUrl = (address: string): string => `amqp://guest:guest@${address}:${AMQP_PORT}/?heartbeat=${HEARTBEAT_S}`
+
+/** What a publisher confirm callback's error says about the message: nacked (certainly not taken) or unknown. */
+export function confirmOutcome(err: unknown): AttemptOutcome {
+  if (err === null || err === undefined) return { type: 'ok' }
+  const text = err instanceof Error ? err.message : String(err)
+  // amqplib calls back with this exact error for a basic.nack, and with 'channel closed' when the channel went away first.
+  if (text === 'message nacked') return { type: 'refused', retry: 'never', error: 'nacked by the broker' }
+  throw new NoAnswer(true, `no confirm: ${text}`)
+}
+
+/** A message body is the enqueued value, as JSON. */
+export const encodeValue = (v: unknown): Buffer => Buffer.from(JSON.stringify(v))
+export function decodeValue(body: Buffer): unknown {
+  const text = body.toString('utf8')
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+export class RabbitQueueClient implements Client {
+  private connection: ChannelModel | undefined
+  private channel: ConfirmChannel | undefined
+
+  constructor(
+    private readonly node: string,
+    private readonly address: string,
+    private readonly queue: string,
+  ) {}
+
+  invoke(op: Invocation, signal: AbortSignal): Promise<Completion> {
+    const options = { signal, node: this.node, readOnly: false }
+    if (op.f === 'enqueue') return performRequest(op, options, (a) => this.enqueue(op.value, a.signal))
+    if (op.f === 'dequeue') return performRequest(op, options, (a) => this.dequeue(a.signal))
+    return Promise.resolve({ type: 'fail', value: op.value, error: `unknown operation ${op.f}` })
+  }
+
+  private async enqueue(value: unknown, signal: AbortSignal): Promise<AttemptOutcome> {
+    const channel = await this.open()
+    return new Promise<AttemptOutcome>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.drop()
+        reject(new NoAnswer(true, 'no confirm before the timeout'))
+      }
+      try {
+        channel.sendToQueue(this.queue, encodeValue(value), { persistent: true }, (err) => {
+          signal.removeEventListener('abort', onAbort)
+          try {
+            const outcome = confirmOutcome(err)
+            resolve(outcome.type === 'ok' ? { type: 'ok', value } : outcome)
+          } catch (e) {
+            this.drop()
+            reject(e)
+          }
+        })
+      } catch (e) {
+        // amqplib refuses to write on a closed channel: nothing was sent.
+        this.drop()
+        reject(new NoAnswer(false, `not sent: ${(e as Error).message}`))
+        return
+      }
+      if (signal.aborted) onAbort()
+      else signal.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  private async dequeue(signal: AbortSignal): Promise<AttemptOutcome> {
+    const channel = await this.open()
+    const { aborted, stop } = abortPromise(signal)
+    try {
+      return await this.getAndAck(channel, aborted)
+    } finally {
+      stop()
+    }
+  }
+
+  private async getAndAck(channel: ConfirmChannel, aborted: Promise<never>): Promise<AttemptOutcome> {
+    let message
+    try {
+      message = await Promise.race([channel.get(this.queue, { noAck: false }), aborted])
+    } catch (e) {
+      // No get-ok: whatever the broker handed this channel unacknowledged goes back to the queue when it closes.
+      this.drop()
+      return { type: 'refused', retry: 'later', error: `basic.get: ${(e as Error).message}` }
+    }
+    if (message === false) return { type: 'ok', value: null }
+    const value = decodeValue(message.content)
+    try {
+      channel.ack(message)
+    } catch (e) {
+      this.drop()
+      return { type: 'refused', retry: 'later', error: `got ${JSON.stringify(value)} but could not send its ack: ${(e as Error).message}` }
+    }
+    try {
+      await Promise.race([channel.checkQueue(this.queue), aborted])
+    } catch (e) {
+      this.drop()
+      throw new NoAnswer(true, `got ${JSON.stringify(value)}, acked, but the broker did not answer after the ack: ${(e as Error).message}`)
+    }
+    return { type: 'ok', value }
+  }
+
+  /** The channel, connecting first if needed; a failure here sent nothing. */
+  private async open(): Promise<ConfirmChannel> {
+    if (this.channel) return this.channel
+    let connection: ChannelModel | undefined
+    try {
+      connection = await amqp.connect(amqpUrl(this.address), { timeout: CONNECT_TIMEOUT_MS })
+      // An unheard 'error' would crash the run: a broken connection shows as a closed channel instead.
+      connection.on('error', () => undefined)
+      connection.on('close', () => this.forget(connection!))
+      const channel = await connection.createConfirmChannel()
+      channel.on('error', () => undefined)
+      channel.on('close', () => this.forget(connection!))
+      this.connection = connection
+      this.channel = channel
+      return channel
+    } catch (e) {
+      if (connection) closeQuietly(connection)
+      throw new NoAnswer(false, `cannot open a channel on ${this.node}: ${(e as Error).message}`)
+    }
+  }
+
+  private forget(connection: ChannelModel): void {
+    if (this.connection !== connection) return
+    this.connection = undefined
+    this.channel = undefined
+  }
+
+  /** Abandons the connection: the broker returns this channel's unacknowledged messages to the queue. */
+  private drop(): void {
+    const connection = this.connection
+    this.connection = undefined
+    this.channel = undefined
+    if (connection) closeQuietly(connection)
+  }
+
+  async close(): Promise<void> {
+    const connection = this.connection
+    this.connection = undefined
+    this.channel = undefined
+    if (connection) await closeQuietly(connection)
+  }
+}
+
+/** Closes the connection, and destroys its socket if the broker does not answer the close (a paused node). */
+async function closeQuietly(connection: ChannelModel): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const closed = await Promise.race([
+    connection.close().then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS))),
+  ])
+  clearTimeout(timer)
+  if (!closed) (connection.connection as unknown as { stream?: { destroy(): void } }).stream?.destroy()
+}
+
+/** A promise that rejects when `signal` aborts (and never resolves), and how to stop listening: the runner reuses a thread's signal. */
+function abortPromise(signal: AbortSignal): { aborted: Promise<never>; stop(): void } {
+  let fail = (): void => undefined
+  const aborted = new Promise<never>((_, reject) => {
+    fail = (): void => reject(new Error('timed out'))
+  })
+  aborted.catch(() => undefined)
+  if (signal.aborted) fail()
+  else signal.addEventListener('abort', fail, { once: true })
+  return { aborted, stop: () => signal.removeEventListener('abort', fail) }
+}
