@@ -23,6 +23,14 @@ export const AMQP_PORT = 5672
 const HEARTBEAT_S = 5
 const CONNECT_TIMEOUT_MS = 3000
 const CLOSE_TIMEOUT_MS = 2000
+/**
+ * Each operation answers within this long, before the runner's default 5 s
+ * --op-timeout records it as info: a get still unanswered by then is given up
+ * (its connection closed, so nothing it was handed stays taken) and is a fail.
+ * With a shorter --op-timeout the runner's info comes first, which is only
+ * less precise.
+ */
+export const OPERATION_BUDGET_MS = 4000
 
 /** The AMQP URL of a node (RabbitMQ's default guest account; the nodes' config lets it log in from outside). */
 export const amqpUrl = (address: string): string => `amqp://guest:guest@${address}:${AMQP_PORT}/?heartbeat=${HEARTBEAT_S}`
@@ -58,9 +66,9 @@ export class RabbitQueueClient implements Client {
   ) {}
 
   invoke(op: Invocation, signal: AbortSignal): Promise<Completion> {
-    const options = { signal, node: this.node, readOnly: false }
+    const options = { signal, node: this.node, readOnly: false, timeoutMs: OPERATION_BUDGET_MS }
     if (op.f === 'enqueue') return performRequest(op, options, (a) => this.enqueue(op.value, a.signal))
-    if (op.f === 'dequeue') return performRequest(op, options, (a) => this.dequeue(a.signal))
+    if (op.f === 'dequeue') return performRequest(op, options, (a) => this.dequeue(a.signal, a.deadline))
     return Promise.resolve({ type: 'fail', value: op.value, error: `unknown operation ${op.f}` })
   }
 
@@ -93,22 +101,26 @@ export class RabbitQueueClient implements Client {
     })
   }
 
-  private async dequeue(signal: AbortSignal): Promise<AttemptOutcome> {
+  private async dequeue(signal: AbortSignal, deadline: number): Promise<AttemptOutcome> {
     const channel = await this.open()
     const { aborted, stop } = abortPromise(signal)
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no get-ok within ${OPERATION_BUDGET_MS} ms`)), Math.max(0, deadline - Date.now()))))
+    late.catch(() => undefined)
     try {
-      return await this.getAndAck(channel, aborted)
+      return await this.getAndAck(channel, aborted, late)
     } finally {
       stop()
+      clearTimeout(timer)
     }
   }
 
-  private async getAndAck(channel: ConfirmChannel, aborted: Promise<never>): Promise<AttemptOutcome> {
+  private async getAndAck(channel: ConfirmChannel, aborted: Promise<never>, late: Promise<never>): Promise<AttemptOutcome> {
     let message
     try {
-      message = await Promise.race([channel.get(this.queue, { noAck: false }), aborted])
+      message = await Promise.race([channel.get(this.queue, { noAck: false }), aborted, late])
     } catch (e) {
-      // No get-ok: whatever the broker handed this channel unacknowledged goes back to the queue when it closes.
+      // No get-ok, so no ack: whatever the broker handed this channel goes back to the queue when the channel closes.
       this.drop()
       return { type: 'refused', retry: 'later', error: `basic.get: ${(e as Error).message}` }
     }
