@@ -8,8 +8,10 @@
 //               not take responsibility for); no confirm (timeout, lost
 //               channel or connection) → info.
 //   dequeue     basic.get with manual acknowledgement, then basic.ack and a
-//               round trip on the same channel (queue.declare passive), which
-//               the broker answers only after it has read the ack:
+//               round trip on the same channel (basic.qos, which the channel
+//               answers itself, without asking the queue, so a queue cut off
+//               by a partition does not hold it up), which the broker answers
+//               only after it has read the ack:
 //               get-empty → ok null; ack read → ok v; ack sent but its arrival
 //               unknown → info (the message may come back); nothing acked
 //               (no get-ok, or the channel closed before the ack was sent) →
@@ -105,7 +107,7 @@ export class RabbitQueueClient implements Client {
     const channel = await this.open()
     const { aborted, stop } = abortPromise(signal)
     let timer: NodeJS.Timeout | undefined
-    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no get-ok within ${OPERATION_BUDGET_MS} ms`)), Math.max(0, deadline - Date.now()))))
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${OPERATION_BUDGET_MS} ms`)), Math.max(0, deadline - Date.now()))))
     late.catch(() => undefined)
     try {
       return await this.getAndAck(channel, aborted, late)
@@ -133,7 +135,7 @@ export class RabbitQueueClient implements Client {
       return { type: 'refused', retry: 'later', error: `got ${JSON.stringify(value)} but could not send its ack: ${(e as Error).message}` }
     }
     try {
-      await Promise.race([channel.checkQueue(this.queue), aborted])
+      await Promise.race([channel.prefetch(0), aborted, late])
     } catch (e) {
       this.drop()
       throw new NoAnswer(true, `got ${JSON.stringify(value)}, acked, but the broker did not answer after the ack: ${(e as Error).message}`)
@@ -150,7 +152,7 @@ export class RabbitQueueClient implements Client {
       // An unheard 'error' would crash the run: a broken connection shows as a closed channel instead.
       connection.on('error', () => undefined)
       connection.on('close', () => this.forget(connection!))
-      const channel = await connection.createConfirmChannel()
+      const channel = await Promise.race([connection.createConfirmChannel(), rejectAfter(CONNECT_TIMEOUT_MS, 'no channel.open-ok')])
       channel.on('error', () => undefined)
       channel.on('close', () => this.forget(connection!))
       this.connection = connection
@@ -196,6 +198,13 @@ async function closeQuietly(connection: ChannelModel): Promise<void> {
   ])
   clearTimeout(timer)
   if (!closed) (connection.connection as unknown as { stream?: { destroy(): void } }).stream?.destroy()
+}
+
+/** A promise that rejects after `ms` (never resolves); its rejection is handled when no one waits for it any more. */
+function rejectAfter(ms: number, why: string): Promise<never> {
+  const p = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${why} within ${ms} ms`)), ms).unref())
+  p.catch(() => undefined)
+  return p
 }
 
 /** A promise that rejects when `signal` aborts (and never resolves), and how to stop listening: the runner reuses a thread's signal. */
