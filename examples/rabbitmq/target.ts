@@ -159,7 +159,8 @@ export default defineTarget({
 
   kill: (cluster, node) => broker.kill(cluster, node),
   async start(cluster, node, options: TargetOptions) {
-    await broker.start(cluster, node, options)
+    // A start the nemesis gave up on (a broker can take longer to boot than the nemesis waits) may still be booting: wait for it instead.
+    if (!(await broker.running(cluster, node))) await broker.start(cluster, node, options)
     // It rejoins its cluster from its own Mnesia; the listener opens once it has.
     await broker.waitUntil(cluster, () => answers(addressOf(cluster, node)), { waitingFor: `an AMQP answer from ${node}`, nodes: [node], timeoutMs: BOOT_MS })
   },
