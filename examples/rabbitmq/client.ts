@@ -69,13 +69,13 @@ export class RabbitQueueClient implements Client {
 
   invoke(op: Invocation, signal: AbortSignal): Promise<Completion> {
     const options = { signal, node: this.node, readOnly: false, timeoutMs: OPERATION_BUDGET_MS }
-    if (op.f === 'enqueue') return performRequest(op, options, (a) => this.enqueue(op.value, a.signal))
+    if (op.f === 'enqueue') return performRequest(op, options, (a) => this.enqueue(op.value, a.signal, a.deadline))
     if (op.f === 'dequeue') return performRequest(op, options, (a) => this.dequeue(a.signal, a.deadline))
     return Promise.resolve({ type: 'fail', value: op.value, error: `unknown operation ${op.f}` })
   }
 
-  private async enqueue(value: unknown, signal: AbortSignal): Promise<AttemptOutcome> {
-    const channel = await this.open()
+  private async enqueue(value: unknown, signal: AbortSignal, deadline: number): Promise<AttemptOutcome> {
+    const channel = await this.open(deadline)
     return new Promise<AttemptOutcome>((resolve, reject) => {
       const onAbort = (): void => {
         this.drop()
@@ -104,7 +104,7 @@ export class RabbitQueueClient implements Client {
   }
 
   private async dequeue(signal: AbortSignal, deadline: number): Promise<AttemptOutcome> {
-    const channel = await this.open()
+    const channel = await this.open(deadline)
     const { aborted, stop } = abortPromise(signal)
     let timer: NodeJS.Timeout | undefined
     const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${OPERATION_BUDGET_MS} ms`)), Math.max(0, deadline - Date.now()))))
@@ -143,16 +143,18 @@ export class RabbitQueueClient implements Client {
     return { type: 'ok', value }
   }
 
-  /** The channel, connecting first if needed; a failure here sent nothing. */
-  private async open(): Promise<ConfirmChannel> {
+  /** The channel, connecting first if needed, by `deadline` at the latest; a failure here sent nothing. */
+  private async open(deadline: number): Promise<ConfirmChannel> {
     if (this.channel) return this.channel
     let connection: ChannelModel | undefined
     try {
-      connection = await amqp.connect(amqpUrl(this.address), { timeout: CONNECT_TIMEOUT_MS })
+      // A paused broker accepts the TCP connection and never answers: bounded, so the operation still answers fail before the runner's timeout.
+      const bound = (): number => Math.max(1, Math.min(CONNECT_TIMEOUT_MS, deadline - Date.now()))
+      connection = await amqp.connect(amqpUrl(this.address), { timeout: bound() })
       // An unheard 'error' would crash the run: a broken connection shows as a closed channel instead.
       connection.on('error', () => undefined)
       connection.on('close', () => this.forget(connection!))
-      const channel = await Promise.race([connection.createConfirmChannel(), rejectAfter(CONNECT_TIMEOUT_MS, 'no channel.open-ok')])
+      const channel = await Promise.race([connection.createConfirmChannel(), rejectAfter(bound(), 'no channel.open-ok')])
       channel.on('error', () => undefined)
       channel.on('close', () => this.forget(connection!))
       this.connection = connection
