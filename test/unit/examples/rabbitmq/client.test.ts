@@ -1,13 +1,18 @@
 /**
  * The pure parts of the RabbitMQ example (examples/rabbitmq/): how a publisher
  * confirm's answer becomes ok / fail / info through the public request helper,
- * the message encoding, and the target options. The broker itself runs in
+ * the message encoding, the target options, and that the example is written
+ * as a user would (the public API, Node's built-ins, amqplib and its own
+ * files only). The broker itself runs in
  * test/e2e/example-rabbitmq.docker.test.ts.
  */
+import { readdirSync, readFileSync } from 'node:fs'
+import { builtinModules } from 'node:module'
+import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { performRequest } from 'dstest'
-import { confirmOutcome, decodeValue, encodeValue } from '../../../examples/rabbitmq/client.js'
-import { rabbitOptions } from '../../../examples/rabbitmq/target.js'
+import { confirmOutcome, decodeValue, encodeValue } from '../../../../examples/rabbitmq/client.js'
+import { rabbitOptions } from '../../../../examples/rabbitmq/target.js'
 
 const enqueue = { type: 'invoke' as const, process: 0, f: 'enqueue', value: 7, time: 0 }
 const complete = (answer: unknown) =>
@@ -49,5 +54,19 @@ describe('the RabbitMQ target options', () => {
       error = e
     }
     expect(error).toMatchObject({ code: 'E_USAGE' })
+  })
+})
+
+describe('the RabbitMQ example', () => {
+  it('imports only the public API, node built-ins, amqplib and its own files', () => {
+    const dir = resolve(import.meta.dirname, '../../../../examples/rabbitmq')
+    const files = readdirSync(dir).filter((f) => f.endsWith('.ts'))
+    expect(files).toEqual(expect.arrayContaining(['target.ts', 'client.ts']))
+    for (const file of files) {
+      for (const [, spec] of readFileSync(join(dir, file), 'utf8').matchAll(/^import [^;]*? from '([^']+)'/gms)) {
+        const allowed = spec === 'dstest' || spec === 'amqplib' || (spec!.startsWith('node:') && builtinModules.includes(spec!.slice(5))) || /^\.\/[\w-]+\.js$/.test(spec!)
+        expect(allowed, `${file} imports ${spec}`).toBe(true)
+      }
+    }
   })
 })
