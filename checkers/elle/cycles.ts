@@ -38,8 +38,12 @@ export interface ComponentSearch {
 
 const ALL = 0xffff
 
-/** Components of two or more transactions in the whole graph (every relation). */
-export function cyclicComponents(g: Graph): Int32Array[] {
+/**
+ * Components of two or more transactions in the whole graph (every relation),
+ * and each transaction's component number: numbers decrease along every edge
+ * between components (Tarjan's order, sinks first), a topological order.
+ */
+export function cyclicComponents(g: Graph): { members: Int32Array[]; comp: Int32Array } {
   const all = new Int32Array(g.n)
   for (let v = 0; v < g.n; v++) all[v] = v
   const scope: Scope = { nodes: all, local: all }
@@ -55,7 +59,25 @@ export function cyclicComponents(g: Graph): Int32Array[] {
     }
     members[slot[c]!]!.push(v)
   }
-  return members.map((m) => Int32Array.from(m))
+  return { members: members.map((m) => Int32Array.from(m)), comp: comps.comp }
+}
+
+/**
+ * A cycle of a class (at most one anti-dependency, none adjacent, or any) at
+ * `level` in the scope, or undefined: one without anti-dependencies first,
+ * then one through an rw edge by the shape's exact test.
+ */
+export function classCycle(g: Graph, scope: Scope, cls: 'G-single-item' | 'G-nonadjacent-item' | 'G2-item', level: Level, budget: Budget): FoundCycle | undefined {
+  const plainWalk: Walk = { plain: NON_RW[level]!, rw: 0, doubled: false }
+  const plain = components(g, scope, plainWalk, budget)
+  const noRw = witness(g, scope, plainWalk, NON_RW[level]!, level, budget, plain)
+  if (noRw) return noRw
+  if (cls === 'G-single-item') return singleRwCycle(g, scope, plainWalk, level, budget, plain)
+  const walk: Walk =
+    cls === 'G-nonadjacent-item'
+      ? { plain: NON_RW[level]!, rw: RW_AT[level]!, doubled: true }
+      : { plain: NON_RW[level]! | RW_AT[level]!, rw: 0, doubled: false }
+  return witness(g, scope, walk, RW_AT[level]!, level, budget)
 }
 
 /** Preference when several relations join the same two transactions: data before orders, rw last. */
@@ -112,6 +134,40 @@ export function searchComponent(g: Graph, members: Int32Array, local: Int32Array
     for (let i = 0; i < members.length; i++) local[members[i]!] = -1
   }
   return { members, cycles, timedOut }
+}
+
+/**
+ * A cycle with exactly one rw edge: an rw edge a -> b and a path back from b to
+ * a without rw edges. The path need not close a cycle of its own (the test by
+ * components misses those), so past it this searches breadth-first from each
+ * rw edge's target, skipping edges whose target's component of the ww/wr walk
+ * comes after the source's (numbers decrease along paths between components).
+ */
+function singleRwCycle(g: Graph, scope: Scope, walk: Walk, level: Level, budget: Budget, plain: Components): FoundCycle | undefined {
+  const inComponent = witness(g, scope, walk, RW_AT[level]!, level, budget, plain)
+  if (inComponent) return inComponent
+  const rw = RW_AT[level]!
+  const sources = new Map<number, number[]>()
+  for (let i = 0; i < scope.nodes.length; i++) {
+    const v = scope.nodes[i]!
+    for (let pos = g.offsets[v]!; pos < g.offsets[v + 1]!; pos++) {
+      if (!(g.rels[pos]! & rw)) continue
+      const b = scope.local[g.targets[pos]!]!
+      if (b < 0 || plain.comp[b]! < plain.comp[i]!) continue
+      let list = sources.get(b)
+      if (!list) sources.set(b, (list = []))
+      list.push(pos)
+    }
+  }
+  const one: Components = { comp: new Int32Array(scope.nodes.length), count: 1, size: Int32Array.of(scope.nodes.length) }
+  for (const [b, positions] of sources) {
+    for (const pos of positions) {
+      const a = scope.local[sourceOf(g, pos)]!
+      const path = shortestPath(g, scope, walk, one, b, a, budget)
+      if (path) return toCycle(g, [pos, ...path], level)
+    }
+  }
+  return undefined
 }
 
 /**

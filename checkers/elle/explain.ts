@@ -47,30 +47,70 @@ function shapeWords(type: string): string {
   return `${SHAPES[base] ?? base}${level}`
 }
 
-export function cycleCase(txns: Txns, cycle: FoundCycle, explainEdge: EdgeExplainer, dataModel: DataModel): CycleCase {
-  const names = new Map<number, string>()
+/** Names transactions T1, T2, ... in order of first mention, across a case and the cases nested in it. */
+export class Namer {
+  private readonly names = new Map<number, string>()
+  constructor(private readonly txns: Txns) {}
+  name(t: number): string {
+    let name = this.names.get(t)
+    if (name === undefined) this.names.set(t, (name = `T${this.names.size + 1}`))
+    return name
+  }
+  has(t: number): boolean {
+    return this.names.has(t)
+  }
+  /** The number in a transaction's name (Infinity when unnamed). */
+  number(t: number): number {
+    const name = this.names.get(t)
+    return name === undefined ? Infinity : Number(name.slice(1))
+  }
+  ref(t: number): TxnRef {
+    return txnRef(this.txns, t, this.name(t))
+  }
+}
+
+/**
+ * A cycle as a case: its transactions named (by `namer`, shared with the
+ * cases nested in it), each step labelled with its key and values (from
+ * `details` where given, else from the data model's explainer), and in words.
+ * A cycle whose transactions already have names starts at the one named first.
+ */
+export function cycleCase(
+  txns: Txns,
+  cycle: FoundCycle,
+  explainEdge: EdgeExplainer,
+  dataModel: DataModel,
+  namer: Namer = new Namer(txns),
+  details?: readonly (StepDetail | undefined)[],
+): CycleCase {
+  let start = 0
+  for (let i = 1; i < cycle.txns.length; i++) if (namer.number(cycle.txns[i]!) < namer.number(cycle.txns[start]!)) start = i
+  const order = cycle.txns.map((_, i) => (start + i) % cycle.txns.length)
   const refs: TxnRef[] = []
-  for (const t of cycle.txns) {
-    if (names.has(t)) continue
-    const name = `T${names.size + 1}`
-    names.set(t, name)
-    refs.push(txnRef(txns, t, name))
+  const named = new Set<number>()
+  for (const i of order) {
+    const t = cycle.txns[i]!
+    namer.name(t)
+    if (!named.has(t)) {
+      named.add(t)
+      refs.push(namer.ref(t))
+    }
   }
   const steps: CycleStep[] = []
   const words: string[] = []
   const labels: string[] = []
-  for (let i = 0; i < cycle.txns.length; i++) {
+  for (const i of order) {
     const a = cycle.txns[i]!
     const b = cycle.txns[(i + 1) % cycle.txns.length]!
     const rel = cycle.rels[i]!
     const type = STEP_OF[rel]!
-    const step: CycleStep = { type, from: names.get(a)!, to: names.get(b)! }
+    const step: CycleStep = { type, from: namer.name(a), to: namer.name(b) }
     if (type === 'process') step.process = txns.process[a]!
     else if (type === 'realtime') {
       step.value = txns.completeIndex[a]!
       step.value2 = txns.invokeIndex[b]!
     } else {
-      const detail = explainEdge(a, b, DATA_REL[rel] ?? rel, levelOf(rel))
+      const detail = details?.[i] ?? explainEdge(a, b, DATA_REL[rel] ?? rel, levelOf(rel))
       if (detail) {
         if (detail.key !== undefined) step.key = detail.key
         if (detail.value !== undefined) step.value = detail.value
@@ -85,7 +125,7 @@ export function cycleCase(txns: Txns, cycle: FoundCycle, explainEdge: EdgeExplai
     words.push(sentence(step, dataModel))
   }
   const text = `${labels.join('')}${steps[0]!.from}`
-  const explanation = `${words.join('; ')}. So T1 would have to come before itself: ${shapeWords(cycle.type)}.`
+  const explanation = `${words.join('; ')}. So ${steps[0]!.from} would have to come before itself: ${shapeWords(cycle.type)}.`
   return { type: cycle.type, cycle: refs, steps, text, explanation }
 }
 
@@ -106,10 +146,17 @@ const VIA: Record<string, string> = {
   realtime: 'real-time order',
 }
 
+/** Words for a step's `via`. */
+function viaWords(via: string | undefined): string {
+  if (via === undefined) return ''
+  if (via === 'open') return ' (an order the history leaves open)'
+  return ` (that order of versions comes from ${VIA[via] ?? via})`
+}
+
 function sentence(s: CycleStep, dataModel: DataModel): string {
   const list = dataModel === 'list-append'
   const k = s.key === undefined ? 'a key' : keyName(s.key)
-  const via = s.via ? ` (that order of versions comes from ${VIA[s.via] ?? s.via})` : ''
+  const via = viaWords(s.via)
   switch (s.type) {
     case 'process':
       return `${s.to} ran after ${s.from} on process ${s.process}`

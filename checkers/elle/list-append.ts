@@ -22,12 +22,13 @@
 import { Cases, keyName, show, txnRef } from './cases.js'
 import type { EdgeExplainer } from './explain.js'
 import { EdgeList, RW, WR, WW } from './graph.js'
+import type { Analysis, KeyVersions } from './open-orders.js'
 import { describe, ElleInputError, FAIL, OK, type Txns } from './txn.js'
 import { ValueIndex } from './value-index.js'
 
 const EMPTY: readonly unknown[] = []
 
-export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): EdgeExplainer {
+export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Analysis {
   const { n, type, mops, mopStart, mopKey, mopWrite, mopValue } = txns
   const nKeys = txns.keys.length
 
@@ -269,6 +270,7 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
   }
 
   // --- ww edges along each key's order, then to the appends no read saw
+  const lastObserved = new Int32Array(nKeys).fill(-1)
   for (let k = 0; k < nKeys; k++) {
     const L = orderOf(k)
     const len = orderLen(k)
@@ -280,12 +282,15 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
       if (prev >= 0) edges.add(prev, w, WW)
       prev = w
     }
+    lastObserved[k] = prev
     if (prev >= 0) for (let u = unobservedStart[k]!; u < unobservedStart[k + 1]!; u++) edges.add(prev, unobservedTxn[u]!, WW)
   }
 
   lostUpdates(txns, cases, luKey, luLen, luTxn, (k, len) => orderOf(k).slice(0, len))
 
-  return (from, to, rel) => {
+  const open = openAppends(txns, appendTxn, appendMop, appendPos, lastObserved)
+
+  const explain: EdgeExplainer = (from, to, rel) => {
     if (rel === WR) {
       for (let i = readStart[to]!; i < readStart[to + 1]!; i++) {
         const len = readLen[i]!
@@ -321,6 +326,7 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
     }
     return undefined
   }
+  return { explain, open }
 
   function owner(x: number): number {
     return x < 0 ? -1 : appendTxn[x]!
@@ -333,6 +339,47 @@ export function analyseListAppend(txns: Txns, cases: Cases, edges: EdgeList): Ed
     }
     return undefined
   }
+}
+
+/**
+ * The appends no read observed, as open orders: per key, one version per
+ * transaction that certainly committed (ok, or indeterminate with an append some
+ * read observed), holding its unread appends to the key. Nothing orders them
+ * but the transaction of the last observed append, whose own later appends come
+ * first (anything else between its appends would be a write cycle).
+ */
+function openAppends(txns: Txns, appendTxn: Int32Array, appendMop: Int32Array, appendPos: Int32Array, lastObserved: Int32Array): KeyVersions[] {
+  const { type, mopKey, mopValue } = txns
+  const observed = new Uint8Array(txns.n)
+  for (let x = 0; x < appendTxn.length; x++) if (appendPos[x]! >= 0) observed[appendTxn[x]!] = 1
+  const byKey = new Map<number, KeyVersions>()
+  // Appends are numbered in transaction order, so one transaction's appends to a key are consecutive among that key's.
+  const lastTxn = new Map<number, number>()
+  for (let x = 0; x < appendTxn.length; x++) {
+    const t = appendTxn[x]!
+    if (appendPos[x]! >= 0 || type[t] === FAIL || (type[t] !== OK && !observed[t])) continue
+    const k = mopKey[appendMop[x]!]!
+    const value = mopValue[appendMop[x]!]
+    let kv = byKey.get(k)
+    if (!kv) byKey.set(k, (kv = { key: k, writer: [], first: [], last: [], readers: [], known: [] }))
+    if (lastTxn.get(k) === t) {
+      kv.last[kv.last.length - 1] = value
+      continue
+    }
+    lastTxn.set(k, t)
+    kv.writer.push(t)
+    kv.first.push(value)
+    kv.last.push(value)
+    kv.readers.push([])
+  }
+  const out: KeyVersions[] = []
+  for (const kv of byKey.values()) {
+    if (kv.writer.length < 2) continue
+    const g = kv.writer.indexOf(lastObserved[kv.key]!)
+    if (g >= 0) for (let h = 0; h < kv.writer.length; h++) if (h !== g) kv.known.push([g, h, 0])
+    out.push(kv)
+  }
+  return out
 }
 
 function isLastWriteOfKey(mopKey: Int32Array, mopWrite: Uint8Array, base: number, m: number, j: number): boolean {

@@ -18,13 +18,15 @@
  * -process / -realtime anomaly, which only the session / strong models forbid.
  *
  * This order is partial: two writes that no read, no read-then-write and no
- * requested order relate stay unordered, and a cycle that every order of them
- * would close is not found (see README.md, "What is exact").
+ * requested order relate stay unordered. Those are open orders
+ * (open-orders.ts): the check decides whether some order of them avoids the
+ * cycles a model forbids (resolve.ts).
  */
 import { Cases, keyName, show, txnRef } from './cases.js'
 import type { EdgeExplainer } from './explain.js'
 import { EdgeList, RW, RW_PROCESS, RW_REALTIME, WR, WW, WW_PROCESS, WW_REALTIME } from './graph.js'
 import { lostUpdates } from './list-append.js'
+import type { Analysis, KeyVersions } from './open-orders.js'
 import { realtimeReduction } from './orders.js'
 import { describe, ElleInputError, FAIL, OK, type Txns } from './txn.js'
 
@@ -34,7 +36,7 @@ const LEVEL: Record<Source, 0 | 1 | 2> = { 'initial-state': 0, 'writes-follow-re
 const WW_BY_LEVEL = [WW, WW_PROCESS, WW_REALTIME]
 const RW_BY_LEVEL = [RW, RW_PROCESS, RW_REALTIME]
 
-export function analyseRwRegister(txns: Txns, cases: Cases, edges: EdgeList, orders: { process: boolean; realtime: boolean }): EdgeExplainer {
+export function analyseRwRegister(txns: Txns, cases: Cases, edges: EdgeList, orders: { process: boolean; realtime: boolean }): Analysis {
   const { n, type, mops, mopStart, mopKey, mopWrite } = txns
   const nKeys = txns.keys.length
 
@@ -271,7 +273,9 @@ export function analyseRwRegister(txns: Txns, cases: Cases, edges: EdgeList, ord
     }
   }
 
-  return (from, to, rel, level) => {
+  const open = openWrites(txns, writers, writeTxn, readers, incoming)
+
+  const explain: EdgeExplainer = (from, to, rel, level) => {
     if (rel === WR) {
       for (const [k, first] of accesses(txns, to)) {
         if (first !== undefined && first !== null && writerTxn(k, first) === from && readsFirst(txns, to, k)) return { key: txns.keys[k], value: first }
@@ -292,6 +296,56 @@ export function analyseRwRegister(txns: Txns, cases: Cases, edges: EdgeList, ord
     }
     return undefined
   }
+  return { explain, open }
+}
+
+/**
+ * Each key's versions written by transactions that certainly committed (ok,
+ * or indeterminate with a write some read returned), with their readers and
+ * the order known between them, as open orders: the keys where two such
+ * versions have different writers.
+ */
+function openWrites(
+  txns: Txns,
+  writers: Map<unknown, number>[],
+  writeTxn: number[],
+  readers: Map<unknown, number[]>[],
+  incoming: Map<unknown, Map<unknown, Source>>[],
+): KeyVersions[] {
+  const committed = new Uint8Array(txns.n)
+  for (let t = 0; t < txns.n; t++) if (txns.type[t] === OK) committed[t] = 1
+  for (let k = 0; k < writers.length; k++) {
+    for (const [v, rs] of readers[k]!) {
+      if (v === null || rs.length === 0) continue
+      const x = writers[k]!.get(v)
+      if (x !== undefined) committed[writeTxn[x]!] = 1
+    }
+  }
+  const out: KeyVersions[] = []
+  for (let k = 0; k < writers.length; k++) {
+    const index = new Map<unknown, number>()
+    const kv: KeyVersions = { key: k, writer: [], first: [], last: [], readers: [], known: [] }
+    for (const [v, x] of writers[k]!) {
+      const t = writeTxn[x]!
+      if (!committed[t]) continue
+      index.set(v, kv.writer.length)
+      kv.writer.push(t)
+      kv.first.push(v)
+      kv.last.push(v)
+      kv.readers.push(readers[k]!.get(v) ?? [])
+    }
+    if (new Set(kv.writer).size < 2) continue
+    for (const [v, from] of incoming[k]!) {
+      const b = index.get(v)
+      if (b === undefined) continue
+      for (const [u, source] of from) {
+        const a = u === null ? undefined : index.get(u)
+        if (a !== undefined) kv.known.push([a, b, LEVEL[source]])
+      }
+    }
+    out.push(kv)
+  }
+  return out
 }
 
 function writesKey(txns: Txns, t: number, k: number): boolean {

@@ -53,7 +53,8 @@ export type StepType = 'ww' | 'wr' | 'rw' | 'process' | 'realtime'
  * - process: both ran on `process`, `from` first;
  * - realtime: `from` completed (history index `value`) before `to` was invoked (`value2`).
  * `via` says how a register's version order was known when it was inferred from
- * more than the reads: 'initial-state', 'writes-follow-reads', 'process', 'realtime'.
+ * more than the reads: 'initial-state', 'writes-follow-reads', 'process', 'realtime';
+ * 'open' when it is one of two orders the history leaves open (see the case's `orders`).
  */
 export interface CycleStep {
   type: StepType
@@ -68,13 +69,42 @@ export interface CycleStep {
 
 export interface CycleCase {
   type: string
-  /** The transactions of the cycle, T1 first; the cycle returns to T1. */
+  /**
+   * The transactions of the cycle, the first named first (T1 in a case of its
+   * own); the cycle returns to it. Cases nested in `orders` share the names.
+   */
   cycle: TxnRef[]
   steps: CycleStep[]
   /** `T1 -wr(k5, 3)-> T2 -rw(k7, 9)-> T1` */
   text: string
-  /** The cycle in plain words. */
+  /** The cycle in plain words, with how each open order it needs was decided. */
   explanation: string
+  /**
+   * Orders of writes the history leaves open that the cycle needs (its steps
+   * with `via: 'open'`), and how each was decided. Absent when every step holds
+   * in every execution.
+   */
+  orders?: OpenOrder[]
+}
+
+/**
+ * Two writes of one key that no read orders: the order this cycle takes them
+ * in, and why the reverse was ruled out.
+ */
+export interface OpenOrder {
+  key: unknown
+  /** `first` wrote `values[0]`, which in this cycle comes before `second`'s `values[1]`. */
+  first: string
+  second: string
+  values: [unknown, unknown]
+  /**
+   * 'forced': the reverse order closes `reverse`, a cycle of the kind looked
+   * for. 'case': both orders were tried; `reverse` is the other case, also
+   * ending in such a cycle. `reverse` is absent where an enclosing case
+   * already gave it, or past the size kept in one case.
+   */
+  how: 'forced' | 'case'
+  reverse?: CycleCase
 }
 
 /** A case found in single operations rather than in a cycle. */
@@ -94,6 +124,8 @@ export interface OpCase {
 export interface UnknownCase {
   type: string
   explanation: string
+  /** Anomaly types the component may have that were not decided (the verdict is unknown only if a checked model forbids one). */
+  undecided?: string[]
   /** Transactions in the component (history indexes of their completions), at most 100. */
   sample?: number[]
   size?: number

@@ -187,10 +187,11 @@ const rwRegister: Case[] = [
     types: ['internal'],
   },
   {
-    // Both read the initial state and wrote: rw both ways, a write skew on one key.
+    // Both read the initial state and wrote: rw both ways (a G2-item in the edges every order has),
+    // and whichever write came first, the other's writer missed it: a G-single cycle in every order.
     name: 'lost-update',
     history: concurrent([0, [['r', 'x', null], ['w', 'x', 1]]], [1, [['r', 'x', null], ['w', 'x', 2]]]),
-    types: ['G2-item', 'lost-update'],
+    types: ['G-single-item', 'G2-item', 'lost-update'],
   },
   { name: 'future-read', history: serial([0, [['r', 'x', 1], ['w', 'x', 1]]]), types: ['future-read'] },
   { name: 'garbage-read', history: serial([0, [['w', 'x', 1]]], [1, [['r', 'x', 3]]]), types: ['garbage-read'] },

@@ -1,7 +1,10 @@
 /**
- * When the checker's verdict is claimed exact (see checkers/elle/README.md,
- * "What is exact"). Written from the history alone, as a description of the
- * shapes where inference cannot decide, not as a second checker.
+ * Histories where inference from the reads leaves the order of some committed
+ * writes open, the shapes where the checker must search orders (see
+ * checkers/elle/README.md, "Orders the history leaves open"). Written from the
+ * history alone, as a description of those shapes, not as a second checker:
+ * the property test counts them, so that its random mix is known to exercise
+ * the search.
  */
 import type { Op } from '../../../../core/op.js'
 import type { DataModel } from './brute-force.js'
@@ -50,8 +53,7 @@ function committed(ts: T[], seen: Map<unknown, Set<unknown>>): T[] {
 
 /**
  * List-append: two or more committed transactions appended to one key and no
- * read observed those appends, so nothing orders them, and snapshot isolation
- * (first committer wins) needs them ordered.
+ * read observed those appends, so nothing orders them.
  */
 export function unorderedAppends(history: readonly Op[]): boolean {
   const ts = txns(history)

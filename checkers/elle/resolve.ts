@@ -1,0 +1,368 @@
+/**
+ * Open orders against the cycles the models forbid. The known edges hold in
+ * every execution, so a cycle among them is an anomaly of every execution
+ * (cycles.ts finds those). Where the order of some writes is open, each order
+ * adds its own edges, and the history has an anomaly only if every order
+ * closes a cycle of it. For each level (data, + process, + real time) and class
+ * of cycle (at most one anti-dependency, none adjacent, any) that the known
+ * edges do not already show, this decides whether some order avoids it:
+ *
+ * 1. A first guess: each key's versions in an order that extends the known one
+ *    (for registers, the version whose writer and readers completed first comes
+ *    first; for lists, in the topological order of the known graph). The guess's
+ *    edges and the known ones are searched for cycles of the class, linearly. A
+ *    guess that closes none at the highest level settles everything: the usual
+ *    case for histories from a correct system.
+ * 2. Where the guess closes a cycle: only orders inside one component of the
+ *    known edges plus every edge some order could add can interact (each key's
+ *    possible edges stand in as a hub node joined both ways to its writers and
+ *    readers). In each component where the guess failed, the exact search
+ *    (order-search.ts) either finds orders that avoid the class, proves that
+ *    every order closes a cycle of it, or runs out of budget (undecided).
+ *
+ * G0 and G1c never need this: an order taken from a topological order of the
+ * known write and read edges adds only forward ww edges, so when the known
+ * edges have no such cycle, some order has none.
+ */
+import { cycleName, impliedAnomalies, type Level } from './anomalies.js'
+import { classCycle } from './cycles.js'
+import { buildGraph, EdgeList, levelOf, WW, type Graph } from './graph.js'
+import { guessOrder, isSettled, openPairs, orderEdges, sideEdges, type KeyVersions } from './open-orders.js'
+import { searchOrders, type CycleClass, type Proof, type SearchProblem } from './order-search.js'
+import { Budget, components } from './scc.js'
+import { OK, type Txns } from './txn.js'
+import type { DataModel } from './types.js'
+
+/** Classes of cycle, weakest first (each one's cycles are among the next one's). */
+const CLASSES: readonly CycleClass[] = ['G-single-item', 'G-nonadjacent-item', 'G2-item']
+const STRENGTH: Record<CycleClass, number> = { 'G-single-item': 0, 'G-nonadjacent-item': 1, 'G2-item': 2 }
+
+/** Keys with more versions than this are not searched exactly (their closure is quadratic). */
+const MAX_VERSIONS = 8192
+/** A component with more open pairs than this is left undecided rather than searched. */
+const MAX_PAIRS = 1_000_000
+
+/** Where each side edge of a search problem comes from: the key's versions, and the two versions. */
+export interface SideOrigin {
+  kv: KeyVersions
+  before: number
+  after: number
+}
+
+/** A component's search, in the terms an explanation needs. */
+export interface OpenComponent {
+  problem: SearchProblem
+  /** Local node → transaction. */
+  members: Int32Array
+  /** Per side edge: where it comes from. */
+  origins: SideOrigin[]
+  /** Per pair: its key's versions and the two versions (side 2c puts `u` first). */
+  pairs: { kv: KeyVersions; u: number; v: number }[]
+}
+
+/** An anomaly every order of the open writes has: a class of cycle at a level, with the proof. */
+export interface OpenAnomaly {
+  type: string
+  cls: CycleClass
+  level: Level
+  component: OpenComponent
+  proof: Proof
+}
+
+export interface Undecided {
+  type: string
+  size: number
+  sample: number[]
+  reason: string
+}
+
+export interface Resolution {
+  anomalies: OpenAnomaly[]
+  undecided: Undecided[]
+}
+
+export interface ResolveInput {
+  txns: Txns
+  graph: Graph
+  open: KeyVersions[]
+  dataModel: DataModel
+  maxLevel: Level
+  /** Anomaly types the known edges already show. */
+  found: Iterable<string>
+  /** Component number of each transaction in the whole known graph (decreasing along edges). */
+  comp: Int32Array
+  budget: () => Budget
+}
+
+export function resolveOpenOrders(input: ResolveInput): Resolution {
+  const out: Resolution = { anomalies: [], undecided: [] }
+  if (input.open.length === 0) return out
+  const ctx = new Resolver(input)
+  const found = new Set(input.found)
+  const isFound = (cls: CycleClass, level: Level): boolean => impliedAnomalies(found).has(cycleName(cls, level))
+  // The usual case: the first guess avoids every cycle at the highest level, so at every level.
+  if (!isFound('G2-item', input.maxLevel) && ctx.guessAvoids('G2-item', input.maxLevel)) return out
+  const avoided: { cls: CycleClass; level: Level }[] = []
+  const undecided: (Undecided & { cls: CycleClass; level: Level })[] = []
+  for (let level = 0 as Level; level <= input.maxLevel; level = (level + 1) as Level) {
+    for (const cls of CLASSES) {
+      // A class found implies the stronger classes at this level.
+      if (isFound(cls, level)) break
+      const decided = ctx.decide(cls, level)
+      if (decided.kind === 'avoidable') avoided.push({ cls, level })
+      else if (decided.kind === 'unknown') undecided.push(...decided.undecided.map((u) => ({ ...u, cls, level })))
+      else {
+        out.anomalies.push(...decided.anomalies)
+        found.add(cycleName(cls, level))
+        break
+      }
+    }
+  }
+  // An undecided class is decided after all when a stronger class was avoided at that level or above.
+  out.undecided = undecided
+    .filter((u) => !avoided.some((a) => STRENGTH[a.cls] >= STRENGTH[u.cls] && a.level >= u.level))
+    .map(({ cls: _c, level: _l, ...u }) => u)
+  return out
+}
+
+type Decision =
+  | { kind: 'avoidable' }
+  | { kind: 'unavoidable'; anomalies: OpenAnomaly[] }
+  | { kind: 'unknown'; undecided: Undecided[] }
+
+class Resolver {
+  private readonly guesses = new Map<Level, { kv: KeyVersions; order: number[] }[]>()
+  private readonly hubs = new Map<Level, { comp: Int32Array; hubOf: Map<KeyVersions, number> }>()
+
+  constructor(private readonly input: ResolveInput) {}
+
+  /** Whether the first guess closes no cycle of the class at the level. */
+  guessAvoids(cls: CycleClass, level: Level): boolean {
+    return this.failingScopes(cls, level).length === 0
+  }
+
+  decide(cls: CycleClass, level: Level): Decision {
+    const failing = this.failingScopes(cls, level)
+    if (failing.length === 0) return { kind: 'avoidable' }
+    const { comp, hubOf } = this.hubComponents(level)
+    const searched = new Set<number>()
+    const anomalies: OpenAnomaly[] = []
+    const undecided: Undecided[] = []
+    for (const scope of failing) {
+      const c = comp[scope[0]!]!
+      if (searched.has(c)) continue
+      searched.add(c)
+      const members: number[] = []
+      for (let t = 0; t < this.input.txns.n; t++) if (comp[t] === c) members.push(t)
+      const kvs = this.input.open.filter((kv) => hubOf.has(kv) && comp[hubOf.get(kv)!] === c)
+      const component = this.problem(Int32Array.from(members), kvs, level)
+      const type = cycleName(cls, level)
+      const sample = members.slice(0, 100).map((t) => this.input.txns.completeIndex[t]!)
+      if (!component) {
+        undecided.push({ type, size: members.length, sample, reason: `a component of ${members.length} transactions has too many writes in open order to search` })
+        continue
+      }
+      const result = searchOrders(component.problem, cls, this.input.budget())
+      if (result.kind === 'unavoidable') anomalies.push({ type, cls, level, component, proof: result.proof })
+      else if (result.kind === 'unknown') {
+        undecided.push({
+          type,
+          size: members.length,
+          sample,
+          reason: `the search over ${component.problem.pairs} pairs of writes in open order, in a component of ${members.length} transactions, ran out of budget`,
+        })
+      }
+    }
+    if (anomalies.length > 0) return { kind: 'unavoidable', anomalies }
+    if (undecided.length > 0) return { kind: 'unknown', undecided }
+    return { kind: 'avoidable' }
+  }
+
+  /** Each key's guessed order at the level (keys whose known order leaves nothing open are left out). */
+  private guess(level: Level): { kv: KeyVersions; order: number[] }[] {
+    let g = this.guesses.get(level)
+    if (g) return g
+    const { txns, comp, dataModel } = this.input
+    g = []
+    for (const kv of this.input.open) {
+      if (isSettled(kv, level)) continue
+      let rank: (v: number) => number
+      if (dataModel === 'list-append') {
+        // Topological order of the known graph: then no guessed ww edge goes backwards between components.
+        rank = (v) => -comp[kv.writer[v]!]! * (txns.n + 1) + kv.writer[v]!
+      } else {
+        // The latest a version can have been installed: when its writer, or any of its readers, completed.
+        rank = (v) => {
+          let at = txns.type[kv.writer[v]!] === OK ? txns.completePos[kv.writer[v]!]! : Infinity
+          for (const r of kv.readers[v]!) at = Math.min(at, txns.completePos[r]!)
+          return at
+        }
+      }
+      const order = guessOrder(kv, level, rank)
+      if (order) g.push({ kv, order })
+    }
+    this.guesses.set(level, g)
+    return g
+  }
+
+  /**
+   * Sets of transactions, each inside one strongly connected component of the
+   * known edges plus the guess's, where the guess's edges close a cycle of the class.
+   */
+  private failingScopes(cls: CycleClass, level: Level): Int32Array[] {
+    const { graph: g, comp } = this.input
+    const extra = new EdgeList(1024)
+    for (const { kv, order } of this.guess(level)) orderEdges(kv, order, (e) => extra.add(e.from, e.to, e.rel))
+    if (extra.size === 0) return []
+    // When every guessed edge runs forward in the known graph's topological order of
+    // components (or inside one), cycles stay inside known components.
+    let forward = true
+    for (let i = 0; i < extra.size && forward; i++) if (comp[extra.src[i]!]! < comp[extra.dst[i]!]!) forward = false
+    let groups: Int32Array[]
+    if (forward) {
+      const touched = new Set<number>()
+      for (let i = 0; i < extra.size; i++) if (comp[extra.src[i]!] === comp[extra.dst[i]!]) touched.add(comp[extra.src[i]!]!)
+      groups = groupBy(comp, touched)
+    } else {
+      const merged = new EdgeList(g.targets.length + extra.size + 1)
+      copyEdges(g, level, merged)
+      for (let i = 0; i < extra.size; i++) merged.add(extra.src[i]!, extra.dst[i]!, extra.rel[i]!)
+      const mg = buildGraph(g.n, merged)
+      const all = Int32Array.from({ length: g.n }, (_, i) => i)
+      const cs = components(mg, { nodes: all, local: all }, { plain: 0xffff, rw: 0, doubled: false }, new Budget(Infinity, Infinity))
+      const touched = new Set<number>()
+      for (let i = 0; i < extra.size; i++) if (cs.comp[extra.src[i]!] === cs.comp[extra.dst[i]!]) touched.add(cs.comp[extra.src[i]!]!)
+      groups = groupBy(cs.comp, touched)
+    }
+    const failing: Int32Array[] = []
+    for (const members of groups) {
+      if (members.length < 2) continue
+      const local = localGraph(g, members, level, extra)
+      const all = Int32Array.from({ length: members.length }, (_, i) => i)
+      if (classCycle(local, { nodes: all, local: all }, cls, level, new Budget(Infinity, Infinity))) failing.push(members)
+    }
+    return failing
+  }
+
+  /**
+   * Components of the known edges at the level plus, for each key with open
+   * orders, a hub node that its versions' writers and readers lead to and that
+   * leads to its writers: every edge an order could add is a path through the hub.
+   */
+  private hubComponents(level: Level): { comp: Int32Array; hubOf: Map<KeyVersions, number> } {
+    let h = this.hubs.get(level)
+    if (h) return h
+    const { graph: g } = this.input
+    const hubOf = new Map<KeyVersions, number>()
+    for (const kv of this.input.open) if (!isSettled(kv, level)) hubOf.set(kv, g.n + hubOf.size)
+    const edges = new EdgeList(g.targets.length + 1024)
+    copyEdges(g, level, edges)
+    for (const [kv, hub] of hubOf) {
+      for (let v = 0; v < kv.writer.length; v++) {
+        edges.add(kv.writer[v]!, hub, WW)
+        edges.add(hub, kv.writer[v]!, WW)
+        for (const r of kv.readers[v]!) edges.add(r, hub, WW)
+      }
+    }
+    const n = g.n + hubOf.size
+    const hg = buildGraph(n, edges)
+    const all = Int32Array.from({ length: n }, (_, i) => i)
+    const cs = components(hg, { nodes: all, local: all }, { plain: 0xffff, rw: 0, doubled: false }, new Budget(Infinity, Infinity))
+    h = { comp: cs.comp, hubOf }
+    this.hubs.set(level, h)
+    return h
+  }
+
+  /** The exact search's problem for one component; undefined when it is too big to search. */
+  private problem(members: Int32Array, kvs: KeyVersions[], level: Level): OpenComponent | undefined {
+    const { graph: g } = this.input
+    const local = new Map<number, number>()
+    members.forEach((t, i) => local.set(t, i))
+    const known = localGraph(g, members, level)
+    const pairs: { kv: KeyVersions; u: number; v: number }[] = []
+    const origins: SideOrigin[] = []
+    const sideStart: number[] = [0]
+    const sideFrom: number[] = []
+    const sideTo: number[] = []
+    const sideRel: number[] = []
+    const prefer: number[] = []
+    const guessed = new Map(this.guess(level).map(({ kv, order }) => [kv, order]))
+    for (const kv of kvs) {
+      const open = openPairs(kv, level, MAX_VERSIONS)
+      if (!open) return undefined
+      const position = new Int32Array(kv.writer.length)
+      guessed.get(kv)?.forEach((v, i) => (position[v] = i))
+      for (const [u, v] of open) {
+        if (pairs.length >= MAX_PAIRS) return undefined
+        pairs.push({ kv, u, v })
+        prefer.push(position[u]! < position[v]! ? 0 : 1)
+        for (const [a, b] of [
+          [u, v],
+          [v, u],
+        ] as const) {
+          sideEdges(kv, a, b, (e) => {
+            const from = local.get(e.from)
+            const to = local.get(e.to)
+            // An edge leaving the component is never on a cycle.
+            if (from === undefined || to === undefined) return
+            sideFrom.push(from)
+            sideTo.push(to)
+            sideRel.push(e.rel)
+            origins.push({ kv, before: e.before, after: e.after })
+          })
+          sideStart.push(sideFrom.length)
+        }
+      }
+    }
+    const problem: SearchProblem = {
+      n: members.length,
+      offsets: known.offsets,
+      targets: known.targets,
+      rels: known.rels,
+      pairs: pairs.length,
+      sideStart: Int32Array.from(sideStart),
+      sideFrom: Int32Array.from(sideFrom),
+      sideTo: Int32Array.from(sideTo),
+      sideRel: Uint16Array.from(sideRel),
+      prefer: Uint8Array.from(prefer),
+    }
+    return { problem, members, origins, pairs }
+  }
+}
+
+/** The known edges the level follows, into `out`. */
+function copyEdges(g: Graph, level: Level, out: EdgeList): void {
+  for (let v = 0; v < g.n; v++) {
+    for (let pos = g.offsets[v]!; pos < g.offsets[v + 1]!; pos++) if (levelOf(g.rels[pos]!) <= level) out.add(v, g.targets[pos]!, g.rels[pos]!)
+  }
+}
+
+/** The known edges among `members` that the level follows (and `extra` edges among them), in local numbers. */
+function localGraph(g: Graph, members: Int32Array, level: Level, extra?: EdgeList): Graph {
+  const local = new Map<number, number>()
+  members.forEach((t, i) => local.set(t, i))
+  const edges = new EdgeList(64)
+  for (let i = 0; i < members.length; i++) {
+    const v = members[i]!
+    for (let pos = g.offsets[v]!; pos < g.offsets[v + 1]!; pos++) {
+      const w = local.get(g.targets[pos]!)
+      if (w !== undefined && levelOf(g.rels[pos]!) <= level) edges.add(i, w, g.rels[pos]!)
+    }
+  }
+  if (extra) {
+    for (let i = 0; i < extra.size; i++) {
+      const a = local.get(extra.src[i]!)
+      const b = local.get(extra.dst[i]!)
+      if (a !== undefined && b !== undefined) edges.add(a, b, extra.rel[i]!)
+    }
+  }
+  return buildGraph(members.length, edges)
+}
+
+/** The members of each component in `which`, by component number. */
+function groupBy(comp: Int32Array, which: Set<number>): Int32Array[] {
+  const groups = new Map<number, number[]>()
+  for (const c of which) groups.set(c, [])
+  for (let t = 0; t < comp.length; t++) groups.get(comp[t]!)?.push(t)
+  return [...groups.values()].map((m) => Int32Array.from(m))
+}
