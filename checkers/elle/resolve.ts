@@ -133,6 +133,7 @@ type Decision =
 class Resolver {
   private readonly guesses = new Map<Level, { kv: KeyVersions; order: number[] }[]>()
   private readonly hubs = new Map<Level, { comp: Int32Array; hubOf: Map<KeyVersions, number> }>()
+  private bound: Float64Array | undefined
 
   constructor(private readonly input: ResolveInput) {}
 
@@ -178,6 +179,45 @@ class Resolver {
     return { kind: 'avoidable' }
   }
 
+  /**
+   * Per transaction, a bound on when it committed, for the first guess of
+   * register orders: its completion if ok, and before whatever the known
+   * edges say comes after it (a reader of any of its writes, above all, which
+   * is what places an indeterminate writer). Each hop takes off a fraction of
+   * a position, so a transaction comes before the one that bounds it. Computed
+   * sinks first over the components of the known graph (their numbers
+   * decrease along edges); a component takes its members' least bound.
+   */
+  private commitBound(): Float64Array {
+    if (this.bound) return this.bound
+    const { txns, graph: g, comp } = this.input
+    const n = txns.n
+    const hop = 1 / (n + 1)
+    let comps = 0
+    for (let t = 0; t < n; t++) comps = Math.max(comps, comp[t]! + 1)
+    // Members by component, counting sort.
+    const start = new Int32Array(comps + 1)
+    for (let t = 0; t < n; t++) start[comp[t]! + 1]!++
+    for (let c = 0; c < comps; c++) start[c + 1]! += start[c]!
+    const fill = start.slice(0, comps)
+    const byComp = new Int32Array(n)
+    for (let t = 0; t < n; t++) byComp[fill[comp[t]!]!++] = t
+    const bound = new Float64Array(n)
+    for (let c = 0; c < comps; c++) {
+      let least = Infinity
+      for (let i = start[c]!; i < start[c + 1]!; i++) {
+        const t = byComp[i]!
+        if (txns.type[t] === OK) least = Math.min(least, txns.completePos[t]!)
+        for (let pos = g.offsets[t]!; pos < g.offsets[t + 1]!; pos++) {
+          const s = g.targets[pos]!
+          if (comp[s] !== c) least = Math.min(least, bound[s]! - hop)
+        }
+      }
+      for (let i = start[c]!; i < start[c + 1]!; i++) bound[byComp[i]!] = least
+    }
+    return (this.bound = bound)
+  }
+
   /** Each key's guessed order at the level (keys whose known order leaves nothing open are left out). */
   private guess(level: Level): { kv: KeyVersions; order: number[] }[] {
     let g = this.guesses.get(level)
@@ -191,9 +231,10 @@ class Resolver {
         // Topological order of the known graph: then no guessed ww edge goes backwards between components.
         rank = (v) => -comp[kv.writer[v]!]! * (txns.n + 1) + kv.writer[v]!
       } else {
-        // The latest a version can have been installed: when its writer, or any of its readers, completed.
+        // The latest its writer can have committed (see commitBound), or any of its readers completed.
+        const bound = this.commitBound()
         rank = (v) => {
-          let at = txns.type[kv.writer[v]!] === OK ? txns.completePos[kv.writer[v]!]! : Infinity
+          let at = bound[kv.writer[v]!]!
           for (const r of kv.readers[v]!) at = Math.min(at, txns.completePos[r]!)
           return at
         }

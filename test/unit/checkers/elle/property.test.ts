@@ -59,6 +59,6 @@ describe('agrees with brute-force serializability, snapshot isolation and strict
         expect(tally.get(`${model} valid with open orders`) ?? 0).toBeGreaterThan(RUNS / 100)
         expect(tally.get(`${model} invalid with open orders`) ?? 0).toBeGreaterThan(RUNS / 200)
       }
-    }, 300_000)
+    }, Math.max(300_000, RUNS * 100))
   }
 })
