@@ -2,11 +2,18 @@
  * Transactional checker benchmark (checkers/elle): synthetic list-append
  * histories of 10k, 100k and 1M transactions (10 processes, 1-5 micro-ops per
  * transaction, keys rotating so lists stay short), valid and with injected
- * stale reads (cycles), and Elle's huge-scc.edn. Default models
+ * stale reads (cycles), and Elle's huge-scc.edn; synthetic rw-register
+ * histories of 10k and 100k (simulateRwRegister: many writes per key, most
+ * never read, final reads), valid and with stale reads. Default models
  * (strict-serializable: process and real-time edges included).
  *
  *   npm run bench -- elle                      # every case
- *   npm run bench -- elle -- --sizes 10000,100000 --runs 5
+ *   npm run bench -- elle -- --sizes 10000,100000 --rw-sizes 10000 --runs 5
+ *   npm run bench -- elle -- --before /path/to/checkers/elle/index.js
+ *
+ * `--before` names another build of the checker (an older commit's compiled
+ * checkers/elle/index.js): each timed check is then paired with one by that
+ * build on the same history, interleaved, and both medians are reported.
  *
  * Each case runs in its own child process, so its peak memory (maxRSS) is its
  * own. In a case, the check runs `runs` times, each interleaved with a
@@ -23,7 +30,9 @@ import { fileURLToPath } from 'node:url'
 import { join, resolve } from 'node:path'
 import { importJepsenHistory } from '../core/history/edn-import.js'
 import { pairOps, type Op } from '../core/op.js'
-import { checkListAppend, simulateListAppend } from '../checkers/elle/index.js'
+import { check, simulateListAppend, simulateRwRegister, type DataModel, type ElleOptions, type ElleResult } from '../checkers/elle/index.js'
+
+type CheckFn = (history: readonly Op[], dataModel: DataModel, options?: ElleOptions) => ElleResult
 
 const here = fileURLToPath(import.meta.url)
 
@@ -53,28 +62,36 @@ const median = (xs: number[]): number => {
 }
 const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits
 
-function historyFor(name: string): { history: Op[]; source: string } {
+function historyFor(name: string): { history: Op[]; source: string; dataModel: DataModel } {
   if (name === 'huge-scc') {
     const root = resolve(join(here, '..', '..', '..'))
     const file = join(root, 'test/fixtures/elle/jepsen-io-elle/histories/huge-scc.edn')
-    return { history: importJepsenHistory(readFileSync(file, 'utf8'), file), source: 'test/fixtures/elle/jepsen-io-elle/histories/huge-scc.edn' }
+    return { history: importJepsenHistory(readFileSync(file, 'utf8'), file), source: 'test/fixtures/elle/jepsen-io-elle/histories/huge-scc.edn', dataModel: 'list-append' }
+  }
+  if (name.startsWith('rw-')) {
+    const [, kind, size] = name.split('-') as [string, string, string]
+    const history = simulateRwRegister({ txns: Number(size), processes: 10, maxOps: 4, keys: 8, writesPerKey: 32, staleReadRate: kind === 'cycles' ? 0.001 : 0, seed: 7 })
+    return { history, source: `simulateRwRegister(${kind}, ${size} txns, final reads)`, dataModel: 'rw-register' }
   }
   const [kind, size] = name.split('-') as [string, string]
   const history = simulateListAppend({ txns: Number(size), processes: 10, maxOps: 5, keys: 8, appendsPerKey: 16, staleReadRate: kind === 'cycles' ? 0.001 : 0, seed: 7 })
-  return { history, source: `simulateListAppend(${kind}, ${size} txns)` }
+  return { history, source: `simulateListAppend(${kind}, ${size} txns)`, dataModel: 'list-append' }
 }
 
 /** One case, in this (child) process. */
-function runCase(name: string, runs: number): Record<string, unknown> {
+function runCase(name: string, runs: number, before: CheckFn | undefined): Record<string, unknown> {
   const t0 = performance.now()
-  const { history, source } = historyFor(name)
+  const { history, source, dataModel } = historyFor(name)
   const prepareMs = performance.now() - t0
   const heapBefore = process.memoryUsage().heapUsed
   const checks: number[] = []
   const cpuTimes: number[] = []
   const threadTimes: number[] = []
   const baselines: number[] = []
-  let result = checkListAppend(history) // warm-up, and the verdict reported
+  const beforeTimes: number[] = []
+  const beforeThreadTimes: number[] = []
+  let result = check(history, dataModel) // warm-up, and the verdict reported
+  const beforeResult = before?.(history, dataModel)
   const gc = (globalThis as { gc?: () => void }).gc
   for (let i = 0; i < runs; i++) {
     // Collect what building the history and the last run left, so no run pays for another's garbage.
@@ -86,18 +103,29 @@ function runCase(name: string, runs: number): Record<string, unknown> {
     t = performance.now()
     const cpu = process.cpuUsage()
     const thread = mainThreadCpuMs()
-    result = checkListAppend(history)
+    result = check(history, dataModel)
     checks.push(performance.now() - t)
     const used = process.cpuUsage(cpu)
     cpuTimes.push((used.user + used.system) / 1000)
     const threadAfter = mainThreadCpuMs()
     if (thread !== undefined && threadAfter !== undefined) threadTimes.push(threadAfter - thread)
+    if (before) {
+      // The other build on the same history, right after: both see the same load.
+      gc?.()
+      t = performance.now()
+      const bt = mainThreadCpuMs()
+      before(history, dataModel)
+      beforeTimes.push(performance.now() - t)
+      const btAfter = mainThreadCpuMs()
+      if (bt !== undefined && btAfter !== undefined) beforeThreadTimes.push(btAfter - bt)
+    }
   }
   const txns = result.stats.txns
   const ms = median(checks)
   return {
     case: name,
     source,
+    dataModel,
     ops: history.length,
     txns,
     ok: result.stats.ok,
@@ -127,25 +155,42 @@ function runCase(name: string, runs: number): Record<string, unknown> {
     generateOrReadMs: round(prepareMs),
     heapUsedHistoryMB: round(heapBefore / 2 ** 20),
     peakRssMB: round(process.resourceUsage().maxRSS / 1024),
+    ...(before && beforeResult
+      ? {
+          before: {
+            valid: beforeResult.valid,
+            anomalyTypes: beforeResult.anomalyTypes,
+            checkMs: round(median(beforeTimes)),
+            txnPerSecond: Math.round((txns / median(beforeTimes)) * 1000),
+            ...(beforeThreadTimes.length === beforeTimes.length
+              ? { checkThreadCpuMs: round(median(beforeThreadTimes)), txnPerThreadCpuSecond: Math.round((txns / Math.max(median(beforeThreadTimes), 10)) * 1000) }
+              : {}),
+            afterOverBefore: round(ms / median(beforeTimes), 2),
+          },
+        }
+      : {}),
   }
 }
 
-function main(): void {
+async function main(): Promise<void> {
+  const beforePath = option('before', '')
   const only = option('case', '')
   if (only) {
-    process.stdout.write(JSON.stringify(runCase(only, Number(option('runs', '5')))))
+    const before = beforePath ? ((await import(resolve(beforePath))) as { check: CheckFn }).check : undefined
+    process.stdout.write(JSON.stringify(runCase(only, Number(option('runs', '5')), before)))
     return
   }
-  const sizes = option('sizes', '10000,100000,1000000').split(',').map(Number)
+  const sizes = option('sizes', '10000,100000,1000000').split(',').filter(Boolean).map(Number)
+  const rwSizes = option('rw-sizes', '10000,100000').split(',').filter(Boolean).map(Number)
   const runs = Number(option('runs', '5'))
-  const cases = [...sizes.flatMap((s) => [`valid-${s}`, `cycles-${s}`]), 'huge-scc']
+  const cases = [...sizes.flatMap((s) => [`valid-${s}`, `cycles-${s}`]), 'huge-scc', ...rwSizes.flatMap((s) => [`rw-valid-${s}`, `rw-cycles-${s}`])]
   const results: Record<string, unknown>[] = []
   const loadBefore = loadavg()[0]
   for (const c of cases) {
     // Fewer runs at a million transactions keep the benchmark under a few minutes; more
     // where a check takes tens of milliseconds and clock ticks are 10 ms.
     const n = c.endsWith('-1000000') ? Math.min(runs, 3) : c.endsWith('-10000') || c === 'huge-scc' ? runs * 3 : runs
-    const out = execFileSync(process.execPath, ['--max-old-space-size=8192', '--expose-gc', here, '--case', c, '--runs', String(n)], {
+    const out = execFileSync(process.execPath, ['--max-old-space-size=8192', '--expose-gc', here, '--case', c, '--runs', String(n), ...(beforePath ? ['--before', beforePath] : [])], {
       encoding: 'utf8',
       maxBuffer: 1 << 24,
     })
@@ -153,6 +198,7 @@ function main(): void {
     process.stderr.write(`elle bench: ${c} done\n`)
   }
   const valid = results.filter((r) => String(r.case).startsWith('valid-'))
+  const unknown = results.filter((r) => r.valid === 'unknown').map((r) => r.case)
   console.log(
     JSON.stringify(
       {
@@ -165,6 +211,8 @@ function main(): void {
         targets: { validTxnPerSecond: 150_000, hugeSccMs: 2000, oneMillionMs: 30_000 },
         txnPerSecond: Math.min(...valid.map((r) => r.txnPerSecond as number)),
         txnPerThreadCpuSecond: Math.min(...valid.map((r) => (r.txnPerThreadCpuSecond as number | undefined) ?? NaN)),
+        unknown,
+        ...(beforePath ? { before: beforePath } : {}),
         cases: results,
       },
       null,
@@ -173,4 +221,4 @@ function main(): void {
   )
 }
 
-main()
+await main()

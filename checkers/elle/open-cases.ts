@@ -75,18 +75,18 @@ function leafCase(ctx: Context, steps: SearchStep[], path: Path, forced: Map<num
     orders.push(o)
     if (pair === supposing) continue
     if (explained.has(pair)) {
-      before.push(f ? `${order.firstWrite} came first, as shown above` : `in this case ${order.firstWrite} came first`)
+      before.push(f ? `${order.holds}, as shown above` : `in this case ${order.holds}`)
     } else if (ctx.cyclesLeft <= 0) {
-      before.push(`${order.intro}; ${order.firstWrite} came first (the reverse order also closes such a cycle, not shown)`)
+      before.push(`${order.intro}; ${order.holds} (the reverse order also closes such a cycle, not shown)`)
     } else if (f) {
       explained.add(pair)
       o.reverse = leafCase(ctx, f.because, path, forced, explained, pair)
-      before.push(`${order.intro}. If ${order.secondWrite} came first: ${o.reverse.explanation} So ${order.firstWrite} came first`)
+      before.push(`${order.intro}. If ${order.reverse}: ${o.reverse.explanation} So ${order.holds}`)
     } else if (path.has(pair)) {
       explained.add(pair)
       o.reverse = proofCase(ctx, path.get(pair)!, path, new Set(explained), pair)
-      before.push(`${order.intro}. Suppose ${order.firstWrite} came first`)
-      after.push(`If instead ${order.secondWrite} came first: ${o.reverse.explanation}`)
+      before.push(`${order.intro}. Suppose ${order.holds}`)
+      after.push(`If instead ${order.reverse}: ${o.reverse.explanation}`)
     }
   }
   if (orders.length === 0) return c
@@ -95,7 +95,7 @@ function leafCase(ctx: Context, steps: SearchStep[], path: Path, forced: Map<num
 }
 
 /** The order side s takes, as data and in words. */
-function describe(ctx: Context, s: number): { data: Omit<OpenOrder, 'how'>; intro: string; firstWrite: string; secondWrite: string } {
+function describe(ctx: Context, s: number): { data: Omit<OpenOrder, 'how'>; intro: string; holds: string; reverse: string } {
   const { kv, u, v } = ctx.component.pairs[s >> 1]!
   const [a, b] = (s & 1) === 0 ? [u, v] : [v, u]
   const key = ctx.txns.keys[kv.key]
@@ -108,11 +108,14 @@ function describe(ctx: Context, s: number): { data: Omit<OpenOrder, 'how'>; intr
     ? `${first} and ${second} both appended to ${keyName(key)} (${appends(a)} and ${appends(b)}), and no read saw either append`
     : `${first} wrote ${show(values[0])} and ${second} wrote ${show(values[1])} to ${keyName(key)}, and nothing in the history orders the two writes`
   const what = list ? 'append' : 'write'
+  const firstWrite = `${first}'s ${what} of ${appends(a)}`
+  const secondWrite = `${second}'s ${what} of ${appends(b)}`
   return {
     data: { key, first, second, values },
     intro,
-    firstWrite: `${first}'s ${what} of ${appends(a)}`,
-    secondWrite: `${second}'s ${what} of ${appends(b)}`,
+    // Each order named in full: a case may weigh several pairs, and "came first" alone would not say against which.
+    holds: `${firstWrite} came before ${secondWrite}`,
+    reverse: `${secondWrite} came before ${firstWrite}`,
   }
 }
 
