@@ -149,14 +149,25 @@ class Resolver {
     const searched = new Set<number>()
     const anomalies: OpenAnomaly[] = []
     const undecided: Undecided[] = []
+    // Transactions on a cycle the guess closed: the pairs among them are tried first.
+    const suspect = new Uint8Array(this.input.txns.n)
+    for (const scope of failing) for (const t of scope) suspect[t] = 1
+    // The members and keys of each component to search, in one pass each.
+    const membersOf = new Map<number, number[]>()
+    const kvsOf = new Map<number, KeyVersions[]>()
+    for (const scope of failing) {
+      membersOf.set(comp[scope[0]!]!, [])
+      kvsOf.set(comp[scope[0]!]!, [])
+    }
+    for (let t = 0; t < this.input.txns.n; t++) membersOf.get(comp[t]!)?.push(t)
+    for (const [kv, hub] of hubOf) kvsOf.get(comp[hub]!)?.push(kv)
     for (const scope of failing) {
       const c = comp[scope[0]!]!
       if (searched.has(c)) continue
       searched.add(c)
-      const members: number[] = []
-      for (let t = 0; t < this.input.txns.n; t++) if (comp[t] === c) members.push(t)
-      const kvs = this.input.open.filter((kv) => hubOf.has(kv) && comp[hubOf.get(kv)!] === c)
-      const component = this.problem(Int32Array.from(members), kvs, level)
+      const members = membersOf.get(c)!
+      const kvs = kvsOf.get(c)!
+      const component = this.problem(Int32Array.from(members), kvs, level, suspect)
       const type = cycleName(cls, level)
       const sample = members.slice(0, 100).map((t) => this.input.txns.completeIndex[t]!)
       if (!component) {
@@ -315,10 +326,8 @@ class Resolver {
   }
 
   /** The exact search's problem for one component; undefined when it is too big to search. */
-  private problem(members: Int32Array, kvs: KeyVersions[], level: Level): OpenComponent | undefined {
+  private problem(members: Int32Array, kvs: KeyVersions[], level: Level, suspect: Uint8Array): OpenComponent | undefined {
     const { graph: g } = this.input
-    const local = new Map<number, number>()
-    members.forEach((t, i) => local.set(t, i))
     const known = localGraph(g, members, level)
     const pairs: { kv: KeyVersions; u: number; v: number }[] = []
     const origins: SideOrigin[] = []
@@ -328,31 +337,38 @@ class Resolver {
     const sideRel: number[] = []
     const prefer: number[] = []
     const guessed = new Map(this.guess(level).map(({ kv, order }) => [kv, order]))
+    const all: { kv: KeyVersions; u: number; v: number; position: Int32Array }[] = []
     for (const kv of kvs) {
       const open = openPairs(kv, level, MAX_VERSIONS)
       if (!open) return undefined
+      if (all.length + open.length > MAX_PAIRS) return undefined
       const position = new Int32Array(kv.writer.length)
       guessed.get(kv)?.forEach((v, i) => (position[v] = i))
-      for (const [u, v] of open) {
-        if (pairs.length >= MAX_PAIRS) return undefined
-        pairs.push({ kv, u, v })
-        prefer.push(position[u]! < position[v]! ? 0 : 1)
-        for (const [a, b] of [
-          [u, v],
-          [v, u],
-        ] as const) {
-          sideEdges(kv, a, b, (e) => {
-            const from = local.get(e.from)
-            const to = local.get(e.to)
-            // An edge leaving the component is never on a cycle.
-            if (from === undefined || to === undefined) return
-            sideFrom.push(from)
-            sideTo.push(to)
-            sideRel.push(e.rel)
-            origins.push({ kv, before: e.before, after: e.after })
-          })
-          sideStart.push(sideFrom.length)
-        }
+      for (const [u, v] of open) all.push({ kv, u, v, position })
+    }
+    // Pairs whose writers both lie where the guess closed a cycle first: forcing starts where
+    // a refutation is likeliest (the order changes nothing else).
+    const both = (x: { kv: KeyVersions; u: number; v: number }): boolean => suspect[x.kv.writer[x.u]!]! === 1 && suspect[x.kv.writer[x.v]!]! === 1
+    const ordered = [...all.filter(both), ...all.filter((x) => !both(x))]
+    const local = localNumbers(g.n, members)
+    for (const { kv, u, v, position } of ordered) {
+      pairs.push({ kv, u, v })
+      prefer.push(position[u]! < position[v]! ? 0 : 1)
+      for (const [a, b] of [
+        [u, v],
+        [v, u],
+      ] as const) {
+        sideEdges(kv, a, b, (e) => {
+          const from = local[e.from]!
+          const to = local[e.to]!
+          // An edge leaving the component is never on a cycle.
+          if (from < 0 || to < 0) return
+          sideFrom.push(from)
+          sideTo.push(to)
+          sideRel.push(e.rel)
+          origins.push({ kv, before: e.before, after: e.after })
+        })
+        sideStart.push(sideFrom.length)
       }
     }
     const problem: SearchProblem = {
@@ -367,6 +383,7 @@ class Resolver {
       sideRel: Uint16Array.from(sideRel),
       prefer: Uint8Array.from(prefer),
     }
+    releaseLocal(members)
     return { problem, members, origins, pairs }
   }
 }
@@ -378,25 +395,39 @@ function copyEdges(g: Graph, level: Level, out: EdgeList): void {
   }
 }
 
+// Each transaction's index in the members being worked on, else -1: one array, reset after each
+// use (releaseLocal), so that many small components do not each pay for the whole history.
+let scratch = new Int32Array(0)
+
+function localNumbers(n: number, members: Int32Array): Int32Array {
+  if (scratch.length < n) scratch = new Int32Array(n).fill(-1)
+  for (let i = 0; i < members.length; i++) scratch[members[i]!] = i
+  return scratch
+}
+
+function releaseLocal(members: Int32Array): void {
+  for (let i = 0; i < members.length; i++) scratch[members[i]!] = -1
+}
+
 /** The known edges among `members` that the level follows (and `extra` edges among them), in local numbers. */
 function localGraph(g: Graph, members: Int32Array, level: Level, extra?: EdgeList): Graph {
-  const local = new Map<number, number>()
-  members.forEach((t, i) => local.set(t, i))
+  const local = localNumbers(g.n, members)
   const edges = new EdgeList(64)
   for (let i = 0; i < members.length; i++) {
     const v = members[i]!
     for (let pos = g.offsets[v]!; pos < g.offsets[v + 1]!; pos++) {
-      const w = local.get(g.targets[pos]!)
-      if (w !== undefined && levelOf(g.rels[pos]!) <= level) edges.add(i, w, g.rels[pos]!)
+      const w = local[g.targets[pos]!]!
+      if (w >= 0 && levelOf(g.rels[pos]!) <= level) edges.add(i, w, g.rels[pos]!)
     }
   }
   if (extra) {
     for (let i = 0; i < extra.size; i++) {
-      const a = local.get(extra.src[i]!)
-      const b = local.get(extra.dst[i]!)
-      if (a !== undefined && b !== undefined) edges.add(a, b, extra.rel[i]!)
+      const a = local[extra.src[i]!]!
+      const b = local[extra.dst[i]!]!
+      if (a >= 0 && b >= 0) edges.add(a, b, extra.rel[i]!)
     }
   }
+  releaseLocal(members)
   return buildGraph(members.length, edges)
 }
 
