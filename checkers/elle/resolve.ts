@@ -30,7 +30,7 @@ import { buildGraph, EdgeList, levelOf, WW, type Graph } from './graph.js'
 import { guessOrder, isSettled, openPairs, orderEdges, sideEdges, type KeyVersions } from './open-orders.js'
 import { searchOrders, type CycleClass, type Proof, type SearchProblem } from './order-search.js'
 import { Budget, components } from './scc.js'
-import { OK, type Txns } from './txn.js'
+import type { Txns } from './txn.js'
 import type { DataModel } from './types.js'
 
 /** Classes of cycle, weakest first (each one's cycles are among the next one's). */
@@ -192,7 +192,7 @@ class Resolver {
 
   /**
    * Per transaction, a bound on when it committed, for the first guess of
-   * register orders: its completion if ok, and before whatever the known
+   * register orders: its completion (ok, or info: a guess), and before whatever the known
    * edges say comes after it (a reader of any of its writes, above all, which
    * is what places an indeterminate writer). Each hop takes off a fraction of
    * a position, so a transaction comes before the one that bounds it. Computed
@@ -218,7 +218,8 @@ class Resolver {
       let least = Infinity
       for (let i = start[c]!; i < start[c + 1]!; i++) {
         const t = byComp[i]!
-        if (txns.type[t] === OK) least = Math.min(least, txns.completePos[t]!)
+        // An indeterminate transaction that committed most likely did so before its info reply.
+        if (txns.completePos[t]! >= 0) least = Math.min(least, txns.completePos[t]!)
         for (let pos = g.offsets[t]!; pos < g.offsets[t + 1]!; pos++) {
           const s = g.targets[pos]!
           if (comp[s] !== c) least = Math.min(least, bound[s]! - hop)
