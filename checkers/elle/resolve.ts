@@ -30,7 +30,7 @@ import { buildGraph, EdgeList, levelOf, WW, type Graph } from './graph.js'
 import { guessOrder, isSettled, openPairs, orderEdges, sideEdges, type KeyVersions } from './open-orders.js'
 import { searchOrders, type CycleClass, type Proof, type SearchProblem } from './order-search.js'
 import { Budget, components } from './scc.js'
-import type { Txns } from './txn.js'
+import { OK, type Txns } from './txn.js'
 import type { DataModel } from './types.js'
 
 /** Classes of cycle, weakest first (each one's cycles are among the next one's). */
@@ -131,9 +131,11 @@ type Decision =
   | { kind: 'unknown'; undecided: Undecided[] }
 
 class Resolver {
-  private readonly guesses = new Map<Level, { kv: KeyVersions; order: number[] }[]>()
+  private readonly guesses = new Map<number, { kv: KeyVersions; order: number[] }[]>()
   private readonly hubs = new Map<Level, { comp: Int32Array; hubOf: Map<KeyVersions, number> }>()
-  private bound: Float64Array | undefined
+  private readonly bounds = new Map<number, Float64Array>()
+  /** Per level, the variant of the first guess that avoided the cycles looked for so far. */
+  private readonly variantAt = new Map<Level, number>()
 
   constructor(private readonly input: ResolveInput) {}
 
@@ -199,8 +201,9 @@ class Resolver {
    * sinks first over the components of the known graph (their numbers
    * decrease along edges); a component takes its members' least bound.
    */
-  private commitBound(): Float64Array {
-    if (this.bound) return this.bound
+  private commitBound(variant: number): Float64Array {
+    const cached = this.bounds.get(variant)
+    if (cached) return cached
     const { txns, graph: g, comp } = this.input
     const n = txns.n
     const hop = 1 / (n + 1)
@@ -219,7 +222,8 @@ class Resolver {
       for (let i = start[c]!; i < start[c + 1]!; i++) {
         const t = byComp[i]!
         // An indeterminate transaction that committed most likely did so before its info reply.
-        if (txns.completePos[t]! >= 0) least = Math.min(least, txns.completePos[t]!)
+        // Variant 1 counts only ok completions, for the histories where that guesses better.
+        if (txns.completePos[t]! >= 0 && (variant === 0 || txns.type[t] === OK)) least = Math.min(least, txns.completePos[t]!)
         for (let pos = g.offsets[t]!; pos < g.offsets[t + 1]!; pos++) {
           const s = g.targets[pos]!
           if (comp[s] !== c) least = Math.min(least, bound[s]! - hop)
@@ -227,12 +231,14 @@ class Resolver {
       }
       for (let i = start[c]!; i < start[c + 1]!; i++) bound[byComp[i]!] = least
     }
-    return (this.bound = bound)
+    this.bounds.set(variant, bound)
+    return bound
   }
 
   /** Each key's guessed order at the level (keys whose known order leaves nothing open are left out). */
-  private guess(level: Level): { kv: KeyVersions; order: number[] }[] {
-    let g = this.guesses.get(level)
+  private guess(level: Level, variant = this.variantAt.get(level) ?? 0): { kv: KeyVersions; order: number[] }[] {
+    const slot = level * 2 + variant
+    let g = this.guesses.get(slot)
     if (g) return g
     const { txns, comp, dataModel } = this.input
     g = []
@@ -244,7 +250,7 @@ class Resolver {
         rank = (v) => -comp[kv.writer[v]!]! * (txns.n + 1) + kv.writer[v]!
       } else {
         // The latest its writer can have committed (see commitBound), or any of its readers completed.
-        const bound = this.commitBound()
+        const bound = this.commitBound(variant)
         rank = (v) => {
           let at = bound[kv.writer[v]!]!
           for (const r of kv.readers[v]!) at = Math.min(at, txns.completePos[r]!)
@@ -254,7 +260,7 @@ class Resolver {
       const order = guessOrder(kv, level, rank)
       if (order) g.push({ kv, order })
     }
-    this.guesses.set(level, g)
+    this.guesses.set(slot, g)
     return g
   }
 
@@ -263,9 +269,19 @@ class Resolver {
    * known edges plus the guess's, where the guess's edges close a cycle of the class.
    */
   private failingScopes(cls: CycleClass, level: Level): Int32Array[] {
+    const chosen = this.variantAt.get(level) ?? 0
+    const failing = this.scopesFor(cls, level, chosen)
+    // Registers: a second guess, cheap beside a search, before giving up on the first.
+    if (failing.length === 0 || this.input.dataModel === 'list-append' || chosen === 1) return failing
+    if (this.scopesFor(cls, level, 1).length > 0) return failing
+    this.variantAt.set(level, 1)
+    return []
+  }
+
+  private scopesFor(cls: CycleClass, level: Level, variant: number): Int32Array[] {
     const { graph: g, comp } = this.input
     const extra = new EdgeList(1024)
-    for (const { kv, order } of this.guess(level)) orderEdges(kv, order, (e) => extra.add(e.from, e.to, e.rel))
+    for (const { kv, order } of this.guess(level, variant)) orderEdges(kv, order, (e) => extra.add(e.from, e.to, e.rel))
     if (extra.size === 0) return []
     // When every guessed edge runs forward in the known graph's topological order of
     // components (or inside one), cycles stay inside known components.
