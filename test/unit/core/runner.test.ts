@@ -196,12 +196,15 @@ describe('runner', () => {
   })
 
   it('gives a freed thread work while a later op waits for its time', async () => {
-    // The nemesis's fault is due at 300 ms; client ops keep flowing meanwhile.
+    // The nemesis's fault is due at 1 s; client ops keep flowing meanwhile. The
+    // reads need ~40 ms on an idle machine: far from the fault's time even when
+    // load makes every timer late (with 10 ms reads and the fault at 300 ms it
+    // failed at a load average of 50).
     const history = await run({
       concurrency: 2,
-      generator: any(clients(limit(40, repeat({ f: 'read' }))), nemesis({ f: 'start-partition', time: 300e6 })),
+      generator: any(clients(limit(40, repeat({ f: 'read' }))), nemesis({ f: 'start-partition', time: 1000e6 })),
       openClient: answering(async () => {
-        await new Promise((r) => setTimeout(r, 10))
+        await new Promise((r) => setTimeout(r, 2))
         return { type: 'ok' }
       }),
       nemesis: { invoke: async () => ({ type: 'ok' }) },
@@ -209,7 +212,7 @@ describe('runner', () => {
     const reads = history.filter((o) => o.f === 'read' && o.type === 'ok')
     const fault = history.find((o) => o.f === 'start-partition')!
     expect(reads).toHaveLength(40)
-    expect(fault.time).toBeGreaterThanOrEqual(300e6)
+    expect(fault.time).toBeGreaterThanOrEqual(1000e6)
     // Most reads finished before the fault's time: the runner did not sleep until then.
     expect(reads.filter((o) => o.time < fault.time).length).toBeGreaterThan(30)
   })
