@@ -24,7 +24,7 @@ export { linearizable, type LinearizableOptions } from './checkers/linearizable.
 export { listAppend, rwRegister, type ElleCheckerOptions } from './checkers/elle.js'
 export { stats } from './checkers/stats.js'
 export { setChecker, type SetCheckerOptions, type SetResult } from './checkers/set.js'
-export { bankChecker, type BankCheckerOptions, type BankResult } from './checkers/bank.js'
+export { bankChecker, bankSetup, openingBalances, type BankCheckerOptions, type BankResult, type BankSetup } from './checkers/bank.js'
 export { counterChecker, type CounterCheckerOptions, type CounterResult } from './checkers/counter.js'
 export { uniqueIdsChecker, type UniqueIdsResult } from './checkers/unique-ids.js'
 export { queueChecker, type QueueCheckerOptions, type QueueResult } from './checkers/queue.js'

@@ -1,14 +1,10 @@
 /**
- * The dstest client of chain-kv: register operations on independent keys plus
- * an atomic single-key append, over HTTP/1.1 keep-alive. Writes go to the
+ * The dstest client of chain-kv: the operations of the register, set,
+ * counter, unique-ids, queue and bank workloads (../workload-requests.ts says
+ * how each maps to a request), over HTTP/1.1 keep-alive. Commands go to the
  * head, reads to the tail (as in the paper); the client learns who they are
  * from any node's GET /status, caches it, and asks again on a redirect or a
- * refused connection.
- *
- *   read    value [k, null]       → ok [k, v]
- *   write   value [k, v]          → ok
- *   cas     value [k, [from, to]] → ok, or fail 'cas-mismatch'
- *   append  value [k, v]          → ok (the key holds a list), or fail 'type-mismatch'
+ * refused connection. There are no transactions (`txn`): see ../README.md.
  *
  * What an answer (or its absence) means, and when to ask again, is the rule
  * of the public request helper (`performRequest`) with the bundled servers'
@@ -17,8 +13,9 @@
  */
 import { Agent } from 'node:http'
 import { NoAnswer, performRequest, requestJson, type AttemptOutcome, type Client, type Completion, type Invocation } from '../../index.js'
-import { kvOutcome, kvRequest } from '../json-client.js'
+import { kvOutcome } from '../json-client.js'
 import { splitAddress } from '../server-kit/address.js'
+import { workloadRequest, type BankOptions } from '../workload-requests.js'
 import type { KvReply, Status } from './server/messages.js'
 
 /** The port chain-kv listens on inside every node. */
@@ -34,6 +31,10 @@ export interface ChainKvClientOptions {
    * bug read-any, whose servers answer reads from whatever they hold).
    */
   readAt?: 'tail' | 'own-node'
+  /** The workload whose operations it performs ('register' when absent). */
+  workload?: string
+  /** The bank's accounts, for the bank workload. */
+  bank?: BankOptions
   /** Give up after this long even if the runner never aborts. */
   timeoutMs?: number
 }
@@ -58,9 +59,10 @@ export class ChainKvClient implements Client {
   }
 
   async invoke(op: Invocation, signal: AbortSignal): Promise<Completion> {
-    const req = kvRequest(op, { append: true })
-    if (!req) return { type: 'fail', value: op.value, node: this.options.node, error: `chain-kv has no operation '${op.f}' for value ${JSON.stringify(op.value)}` }
-    const isRead = op.f === 'read'
+    const workload = this.options.workload ?? 'register'
+    const req = op.f === 'txn' ? undefined : workloadRequest(workload, op, this.options.bank)
+    if (!req) return { type: 'fail', value: op.value, node: this.options.node, error: `chain-kv has no operation '${op.f}' of workload ${workload} for value ${JSON.stringify(op.value)}` }
+    const isRead = req.readOnly
     const options = { signal, deadline: Date.now() + this.timeoutMs, readOnly: isRead, node: this.options.node }
     return performRequest(op, options, async ({ signal, deadline }): Promise<AttemptOutcome> => {
       const target = isRead && this.options.readAt === 'own-node' ? this.options.node : await this.locate(isRead ? 'tail' : 'head', signal, deadline)

@@ -1,12 +1,10 @@
 /**
- * The dstest client of raft-kv: register operations on independent keys and
- * multi-key transactions, over HTTP/1.1 keep-alive to one node (which forwards
- * to the leader).
- *
- *   read   value [k, null]      → ok [k, v]
- *   write  value [k, v]         → ok
- *   cas    value [k, [from, to]] → ok, or fail 'cas-mismatch'
- *   txn    value [['append'|'r'|'w', k, v], ...] → ok with the reads filled in
+ * The dstest client of raft-kv: the operations of every bundled workload
+ * (register operations on independent keys, set adds and reads, counter
+ * increments, id generation, enqueue/dequeue, bank transfers and snapshot
+ * reads, and multi-key transactions), over HTTP/1.1 keep-alive to one node
+ * (which forwards to the leader). How each workload's operations map to the
+ * server's requests is ../workload-requests.ts.
  *
  * What an answer (or its absence) means, and when to ask again, is the rule
  * of the public request helper (`performRequest`) with the bundled servers'
@@ -16,7 +14,8 @@
  */
 import { Agent } from 'node:http'
 import { performRequest, requestJson, type Client, type Completion, type Invocation } from '../../index.js'
-import { kvOutcome, kvRequest, type KvRequest } from '../json-client.js'
+import { kvOutcome } from '../json-client.js'
+import { workloadRequest, type BankOptions } from '../workload-requests.js'
 import { splitAddress } from '../server-kit/address.js'
 
 /** The port raft-kv listens on inside every node. */
@@ -26,6 +25,10 @@ export interface RaftKvClientOptions {
   node: string
   /** host or host:port (port 7000 when absent). */
   address: string
+  /** The workload whose operations it performs ('register' when absent). */
+  workload?: string
+  /** The bank's accounts, for the bank workload. */
+  bank?: BankOptions
   /** Give up after this long even if the runner never aborts. */
   timeoutMs?: number
 }
@@ -35,8 +38,12 @@ export class RaftKvClient implements Client {
   private readonly endpoint: { node: string; host: string; port: number }
   readonly node: string
   private readonly timeoutMs: number
+  private readonly workload: string
+  private readonly bank: BankOptions | undefined
 
   constructor(options: RaftKvClientOptions) {
+    this.workload = options.workload ?? 'register'
+    this.bank = options.bank
     this.node = options.node
     const [host, port] = splitAddress(options.address, RAFT_KV_PORT)
     this.endpoint = { node: options.node, host, port }
@@ -44,9 +51,9 @@ export class RaftKvClient implements Client {
   }
 
   async invoke(op: Invocation, signal: AbortSignal): Promise<Completion> {
-    const request = toRequest(op)
-    if (!request) return { type: 'fail', value: op.value, node: this.node, error: `raft-kv has no operation '${op.f}' for value ${JSON.stringify(op.value)}` }
-    const options = { signal, deadline: Date.now() + this.timeoutMs, readOnly: op.f === 'read', node: this.node }
+    const request = workloadRequest(this.workload, op, this.bank)
+    if (!request) return { type: 'fail', value: op.value, node: this.node, error: `raft-kv has no operation '${op.f}' of workload ${this.workload} for value ${JSON.stringify(op.value)}` }
+    const options = { signal, deadline: Date.now() + this.timeoutMs, readOnly: request.readOnly, node: this.node }
     return performRequest(op, options, async ({ signal, deadline }) => {
       const reply = await requestJson({ ...this.endpoint, path: request.path, body: request.body, signal, deadline, agent: this.agent })
       return kvOutcome(reply, this.node, request.answer)
@@ -56,10 +63,4 @@ export class RaftKvClient implements Client {
   async close(): Promise<void> {
     this.agent.destroy()
   }
-}
-
-function toRequest(op: Invocation): KvRequest | undefined {
-  if (op.f !== 'txn') return kvRequest(op, { append: false })
-  if (!Array.isArray(op.value)) return undefined
-  return { path: '/kv/txn', body: { ops: op.value }, answer: (value) => value }
 }

@@ -6,11 +6,12 @@
  * `--bug NAME` runs one of the deliberate bug modes of ./server/bugs.ts.
  * Written with dstest's public API only (../../index.js), as a user's target is.
  */
-import { defineTarget, type Cluster, type Killable, type LogFiles, type Pausable, type Primaries, type Target } from '../../index.js'
+import { defineTarget, EnvironmentError, type Cluster, type Killable, type LogFiles, type Pausable, type Primaries, type Target } from '../../index.js'
 import { NodeServer, type FilesLayer, type Readiness } from '../node-server.js'
 import { RAFT_KV_PORT, RaftKvClient } from './client.js'
 import { BUGS } from './server/bugs.js'
 import type { Status } from './server/messages.js'
+import { bankOptions, openBank, type BankOptions } from '../workload-requests.js'
 
 export const server = new NodeServer<Status>({ name: 'raft-kv', port: RAFT_KV_PORT, bugs: BUGS })
 export const { serverDir: SERVER_DIR, dataDir: DATA_DIR, logFile: LOG_FILE, pidFile: PID_FILE } = server
@@ -25,19 +26,45 @@ const leaderElected: Readiness<Status> = {
   awaited: 'a leader followed by a majority',
 }
 
+const controls = server.controls(leaderElected)
+/** The bank each running cluster was set up with, for its clients. */
+const bankOfRun = new Map<string, BankOptions>()
+
 export const raftKvTarget = defineTarget<Target & Killable & Pausable & LogFiles & Primaries & { imageLayer(): FilesLayer }>({
   name: 'raft-kv',
-  description: 'the bundled Raft key-value store: read/write/cas registers and multi-key append/read/write transactions',
+  description: 'the bundled Raft key-value store: registers, sets, a counter, ids, a queue, a bank and multi-key transactions, each operation one log entry',
   bugs: BUGS,
-  workloads: ['register'],
-  operations: ['read', 'write', 'cas', 'txn'],
+  workloads: ['register', 'set', 'bank', 'counter', 'unique-ids', 'queue', 'long-fork'],
+  operations: ['read', 'write', 'cas', 'append', 'txn', 'add', 'transfer', 'generate', 'enqueue', 'dequeue'],
   runtimes: ['docker', 'ssh'],
   // Its node processes run under libfaketime (NodeProcess), and node reads the clock through libc.
   clock: 'faketime',
 
-  ...server.controls(leaderElected),
+  ...controls,
 
-  client: ({ node, address }) => new RaftKvClient({ node, address }),
+  /** Starts the servers; for the bank workload, opens its accounts (as Jepsen's client setup does). */
+  async setup(cluster, options) {
+    await controls.setup(cluster, options)
+    if (options.workload?.name !== 'bank') return
+    const bank = bankOptions(options.workload.options)
+    bankOfRun.set(cluster.runId, bank)
+    const first = cluster.nodes[0]!
+    const client = new RaftKvClient({ node: first.name, address: first.address })
+    try {
+      await openBank(client, options.workload.options)
+    } catch (err) {
+      throw new EnvironmentError('E_CLUSTER', `raft-kv: ${(err as Error).message}`, `read ${LOG_FILE} of each node (downloaded into the run's nodes/ folder)`)
+    } finally {
+      await client.close()
+    }
+  },
+
+  async teardown(cluster) {
+    bankOfRun.delete(cluster.runId)
+    await controls.teardown(cluster)
+  },
+
+  client: ({ node, address, workload, cluster }) => new RaftKvClient({ node, address, workload, bank: bankOfRun.get(cluster.runId) }),
 
   async primaries(cluster: Cluster) {
     const statuses = await server.statuses(cluster)

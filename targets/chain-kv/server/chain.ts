@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks'
 import { Agent } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import type { Logger } from '../../server-kit/logger.js'
+import { KvMap, type KvResult } from '../../server-kit/kv-store.js'
 import type { KvError } from '../../server-kit/replies.js'
 import { postJson } from '../../server-kit/rpc.js'
 import type { BugName } from './bugs.js'
@@ -36,7 +37,6 @@ import type {
   Update,
 } from './messages.js'
 import { ackTargetOf, headOf, isNamed, predecessorOf, roleOf, successorOf, tailOf } from './reconfig.js'
-import { KvStore, type ApplyResult } from './store.js'
 import type { Storage } from './storage.js'
 
 export interface ChainOptions {
@@ -62,7 +62,7 @@ const RETRY_MS = 50
 const chainAgent = new Agent({ keepAlive: true, maxSockets: 4 })
 
 interface Waiter {
-  result: ApplyResult
+  result: KvResult
   resolve(reply: KvReply): void
   timer: NodeJS.Timeout
 }
@@ -84,7 +84,7 @@ export class ChainNode {
   private config: ChainConfig = { epoch: 0, chain: [], joining: null }
   /** The master told us of a newer epoch that does not name us: we were removed. */
   private removed = false
-  private readonly store = new KvStore()
+  private readonly store = new KvMap()
   private seq = 0
   /** The tail holds every update up to here. */
   private ackedSeq = 0
@@ -189,7 +189,7 @@ export class ChainNode {
 
   // ---- clients ---------------------------------------------------------------------
 
-  /** A write, cas or append: ordered and evaluated here at the head, answered once the tail holds it. */
+  /** A command (write, cas, append, add, incr, pop, transfer): ordered and evaluated here at the head, answered once the tail holds it, with the head's result. */
   submit(operation: Operation): Promise<KvReply> {
     if (this.role !== 'head') return Promise.resolve(this.refuse('not-head'))
     if (!this.leaseValid) return Promise.resolve(this.refuse('unavailable', 'no lease from the master'))
@@ -208,14 +208,23 @@ export class ChainNode {
     })
   }
 
-  /** A read, answered by the tail from its applied (and durable) state. */
-  async read(key: unknown): Promise<KvReply> {
+  /** A read of one key, answered by the tail from its applied (and durable) state. */
+  read(key: unknown): Promise<KvReply> {
+    return this.query(() => this.store.read(key))
+  }
+
+  /** A read of several keys at one moment (updates apply whole, between reads), answered by the tail. */
+  readMany(keys: readonly unknown[]): Promise<KvReply> {
+    return this.query(() => this.store.readMany(keys))
+  }
+
+  private async query(value: () => unknown): Promise<KvReply> {
     await this.flushed()
-    if (this.options.bug === 'read-any') return { ok: true, value: this.store.read(key) }
+    if (this.options.bug === 'read-any') return { ok: true, value: value() }
     if (!this.isTail) return this.refuse('not-tail')
     if (!this.synced) return this.refuse('unavailable', 'new tail still receiving its predecessor\'s updates')
     if (!this.leaseValid) return this.refuse('unavailable', 'no lease from the master')
-    return { ok: true, value: this.store.read(key) }
+    return { ok: true, value: value() }
   }
 
   /** Group commit: every update the head took in this turn of the event loop shares one fsync. */
@@ -247,7 +256,7 @@ export class ChainNode {
   private finish(seq: number, w: Waiter): void {
     clearTimeout(w.timer)
     this.waiters.delete(seq)
-    w.resolve(w.result.ok ? { ok: true } : this.refuse(w.result.error, w.result.message))
+    w.resolve(w.result.ok ? { ok: true, value: w.result.value } : this.refuse(w.result.error, w.result.message))
   }
 
   private failWaiters(error: KvError): void {

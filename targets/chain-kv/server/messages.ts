@@ -2,13 +2,16 @@
  * What travels between chain-kv nodes and between clients and nodes. Plain
  * JSON throughout. See ../README.md for the routes that carry them.
  */
+import type { KvCommand } from '../../server-kit/kv-store.js'
 import type { KvError } from '../../server-kit/replies.js'
 
-/** A state change as the head orders it. Replicas apply it in `seq` order. */
-export type Operation =
-  | { op: 'write'; key: unknown; value: unknown }
-  | { op: 'cas'; key: unknown; from: unknown; to: unknown }
-  | { op: 'append'; key: unknown; value: unknown }
+/**
+ * A state change as the head orders it: a command of the shared key-value
+ * store (../../server-kit/kv-store.ts) other than a transaction. Replicas
+ * apply it in `seq` order, each one whole, so a command that touches two keys
+ * (a transfer) is atomic at every replica.
+ */
+export type Operation = Exclude<KvCommand, { op: 'txn' }>
 
 export interface Update {
   /** Position in the chain's single order of updates, 1, 2, 3, ... (assigned by the head). */

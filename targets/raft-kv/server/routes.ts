@@ -1,18 +1,22 @@
 /**
  * raft-kv's client API, as routes of the node's JSON API
- * (../../server-kit/json-server.ts): /kv/read, /kv/write, /kv/cas, /kv/txn.
- * The leader answers them through Raft: writes, cas and transactions go
- * through the log, reads are confirmed by ReadIndex. A follower forwards them
- * to the leader it knows (one hop: a forwarded request that lands on a
- * non-leader is answered 'not-leader'). See ../README.md.
+ * (../../server-kit/json-server.ts): /kv/read and /kv/read-many, and the
+ * commands of the shared key-value store (../../server-kit/kv-store.ts:
+ * /kv/write, /kv/cas, /kv/append, /kv/add, /kv/incr, /kv/pop, /kv/transfer,
+ * /kv/txn). The leader answers them through Raft: every command is one log
+ * entry, answered once it is committed and applied; reads are confirmed by
+ * ReadIndex. A follower forwards them to the leader it knows (one hop: a
+ * forwarded request that lands on a non-leader is answered 'not-leader').
+ * The bug modes that live here (bugs.ts) are marked where they act. See ../README.md.
  */
 import { Agent } from 'node:http'
-import { BadRequest, type Route } from '../../server-kit/json-server.js'
+import { type Route } from '../../server-kit/json-server.js'
+import { COMMAND_ROUTES, commandOf, keysOf, readKeyOf, type KvCommand, type MicroOp } from '../../server-kit/kv-store.js'
 import type { RaftNode } from '../../server-kit/raft/raft.js'
 import { postJson, RpcError } from '../../server-kit/rpc.js'
 import type { BugName } from './bugs.js'
 import type { Command, KvReply } from './messages.js'
-import { isMicroOpList, type ApplyResult, type KvStateMachine } from './state-machine.js'
+import type { ApplyResult, KvStateMachine } from './state-machine.js'
 
 const FORWARDED = 'x-raft-kv-forwarded'
 /** Forwarded client requests wait for commits: their own pool, so they never delay Raft RPCs. */
@@ -28,29 +32,43 @@ export interface KvApiOptions {
 }
 
 export function kvRoutes(node: KvNode, sm: KvStateMachine, options: KvApiOptions): Record<string, Route> {
+  const bug = options.bug
+  /** Answered here when `local` gives an answer, else forwarded to the leader. */
   const route =
     (path: string, local: (body: Record<string, unknown>) => Promise<KvReply> | undefined): Route =>
-    (body, req) => {
-      if (!('key' in body) && path !== '/kv/txn') throw new BadRequest(`${path} needs a key`)
-      return local(body) ?? forward(node, options, path, body, req.headers[FORWARDED] !== undefined)
-    }
-  return {
+    (body, req) =>
+      local(body) ?? forward(node, options, path, body, req.headers[FORWARDED] !== undefined)
+  const read = (query: () => unknown): Promise<KvReply> | undefined => {
+    // Bug stale-read: whatever this node has applied, no questions asked.
+    if (bug === 'stale-read') return Promise.resolve({ ok: true, value: query() })
+    return node.isLeader ? node.read(query) : undefined
+  }
+  const dequeues = new PendingDequeues()
+  const routes: Record<string, Route> = {
     '/kv/read': route('/kv/read', (body) => {
-      // Bug stale-read: whatever this node has applied, no questions asked.
-      if (options.bug === 'stale-read') return Promise.resolve({ ok: true, value: sm.read(body.key) })
-      return node.isLeader ? readKv(node, sm, body.key) : undefined
+      const key = readKeyOf(body)
+      return read(() => sm.read(key))
     }),
-    '/kv/write': route('/kv/write', (body) => (node.isLeader ? proposeKv(node, { op: 'write', key: body.key, value: body.value ?? null }) : undefined)),
-    '/kv/cas': route('/kv/cas', (body) => (node.isLeader ? proposeKv(node, { op: 'cas', key: body.key, from: body.from ?? null, to: body.to ?? null }) : undefined)),
-    '/kv/txn': route('/kv/txn', (body) => {
-      if (!isMicroOpList(body.ops)) throw new BadRequest(`/kv/txn needs ops: a list of ['append'|'r'|'w', key, value]`)
-      return node.isLeader ? proposeKv(node, { op: 'txn', ops: body.ops }) : undefined
+    '/kv/read-many': route('/kv/read-many', (body) => {
+      const keys = keysOf(body)
+      return read(() => sm.readMany(keys))
     }),
   }
+  for (const path of COMMAND_ROUTES) {
+    routes[path] = route(path, (body) => {
+      const command = commandOf(path, body)
+      if (!node.isLeader) return undefined
+      if (bug === 'split-transfer' && command.op === 'transfer') return splitTransfer(node, command)
+      if (bug === 'early-dequeue' && command.op === 'pop') return dequeues.answerEarly(node, sm, command.key)
+      if (bug === 'torn-read' && command.op === 'txn' && command.ops.every(([f]) => f === 'r')) return tornRead(node, sm, command.ops)
+      return proposeKv(node, command)
+    })
+  }
+  return routes
 }
 
-/** A write, cas or txn through the log, answered once it is committed and applied. */
-export async function proposeKv(node: KvNode, command: Command): Promise<KvReply> {
+/** A command through the log, answered once it is committed and applied. */
+export async function proposeKv(node: KvNode, command: KvCommand): Promise<KvReply> {
   const reply = await node.propose(command)
   if (!reply.ok) return reply
   const result = reply.value
@@ -60,6 +78,58 @@ export async function proposeKv(node: KvNode, command: Command): Promise<KvReply
 /** A linearizable read of `key` (ReadIndex). */
 export function readKv(node: KvNode, sm: KvStateMachine, key: unknown): Promise<KvReply> {
   return node.read(() => sm.read(key))
+}
+
+/**
+ * Bug split-transfer: the debit and the credit are two log entries, the credit
+ * proposed once the debit is committed. Each entry is durable and replicated,
+ * but a read between them sees the money gone from one account and not yet in
+ * the other, and a leader lost in between leaves it gone for good.
+ */
+async function splitTransfer(node: KvNode, t: Extract<KvCommand, { op: 'transfer' }>): Promise<KvReply> {
+  const debit = await proposeKv(node, { op: 'incr', key: t.from, delta: -t.amount, floor: t.floor })
+  if (!debit.ok) return debit
+  const credit = await proposeKv(node, { op: 'incr', key: t.to, delta: t.amount, floor: null })
+  // The debit is applied: whatever became of the credit, the transfer is not "certainly not applied".
+  return credit.ok ? { ok: true } : { ok: false, error: 'internal', leader: node.leader, message: `debit applied, credit ${credit.error}` }
+}
+
+/**
+ * Bug early-dequeue: the leader hands out the value at the head of its
+ * applied queue (past those it handed out and has not committed yet) and
+ * answers at once; the dequeue entry is committed later. A leader deposed
+ * (partitioned, killed) before that commit leaves the value in the queue, and
+ * the next leader hands it out again.
+ */
+class PendingDequeues {
+  private readonly pending = new Map<string, number>()
+  answerEarly(node: KvNode, sm: KvStateMachine, key: unknown): Promise<KvReply> {
+    const k = JSON.stringify(key ?? null)
+    const taken = this.pending.get(k) ?? 0
+    const list = sm.read(key)
+    const values = Array.isArray(list) ? list : []
+    if (taken >= values.length) return proposeKv(node, { op: 'pop', key }) // nothing to hand out early
+    this.pending.set(k, taken + 1)
+    void node.propose({ op: 'pop', key }).then(() => this.pending.set(k, (this.pending.get(k) ?? 1) - 1))
+    return Promise.resolve({ ok: true, value: values[taken] })
+  }
+}
+
+/**
+ * Bug torn-read: a transaction that only reads is answered with one
+ * linearizable read per key, one after the other, rather than one read of
+ * every key at one moment. Each value was current when it was read, but
+ * writes that land between two of them make the whole a view no moment ever
+ * had: two such reads can see two writes in opposite orders (a long fork).
+ */
+async function tornRead(node: KvNode, sm: KvStateMachine, ops: readonly MicroOp[]): Promise<KvReply> {
+  const out: MicroOp[] = []
+  for (const [, key] of ops) {
+    const r = await readKv(node, sm, key)
+    if (!r.ok) return r
+    out.push(['r', key, r.value])
+  }
+  return { ok: true, value: out }
 }
 
 async function forward(node: KvNode, options: KvApiOptions, path: string, body: Record<string, unknown>, forwarded: boolean): Promise<KvReply> {

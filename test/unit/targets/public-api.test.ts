@@ -10,7 +10,7 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 const ROOT = resolve(import.meta.dirname, '../../..')
-const FILES = ['targets/raft-kv/index.ts', 'targets/raft-kv/client.ts', 'targets/chain-kv/index.ts', 'targets/chain-kv/client.ts', 'targets/node-server.ts', 'targets/json-client.ts']
+const FILES = ['targets/raft-kv/index.ts', 'targets/raft-kv/client.ts', 'targets/chain-kv/index.ts', 'targets/chain-kv/client.ts', 'targets/node-server.ts', 'targets/json-client.ts', 'targets/workload-requests.ts']
 
 function importsOf(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8')
@@ -30,11 +30,12 @@ describe('the bundled targets use the public API only', () => {
           target === 'index.ts' ||
           target === 'targets/node-server.ts' ||
           target === 'targets/json-client.ts' ||
+          target === 'targets/workload-requests.ts' ||
           target.startsWith('targets/server-kit/') ||
           (own !== 'targets' && target.startsWith(`${own}/`))
         expect(allowed, `${file} imports ${spec}`).toBe(true)
       }
-      if (file.endsWith('index.ts') || file.endsWith('client.ts') || file === 'targets/node-server.ts') expect(imports).toContain(own === 'targets' ? '../index.js' : '../../index.js')
+      if (file.endsWith('index.ts') || file.endsWith('client.ts') || file === 'targets/node-server.ts' || file === 'targets/workload-requests.ts') expect(imports).toContain(own === 'targets' ? '../index.js' : '../../index.js')
     })
   }
 })

@@ -3,7 +3,7 @@ import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Storage } from '../../../../targets/chain-kv/server/storage.js'
-import { KvStore } from '../../../../targets/chain-kv/server/store.js'
+import { KvMap as KvStore } from '../../../../targets/server-kit/kv-store.js'
 import { tempDirs } from '../temp-dirs.js'
 
 const fresh = tempDirs('chain-kv-storage-')

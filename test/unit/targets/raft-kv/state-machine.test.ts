@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isMicroOpList, KvStateMachine } from '../../../../targets/raft-kv/server/state-machine.js'
+import { isMicroOpList } from '../../../../targets/server-kit/kv-store.js'
+import { KvStateMachine } from '../../../../targets/raft-kv/server/state-machine.js'
 
 describe('KvStateMachine', () => {
   it('reads null for a missing key, then what was written', () => {
