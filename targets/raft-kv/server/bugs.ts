@@ -1,6 +1,6 @@
 /**
  * The deliberate bug modes of raft-kv (`--bug NAME`). Each one is a small,
- * honest code path: stale-read, split-transfer, early-dequeue and torn-read in
+ * honest code path: stale-read, split-transfer, early-dequeue, torn-read and local-ids in
  * routes.ts, the others as options of the Raft library that main.ts sets.
  * This record is the one place they are named, and `dstest list targets`
  * prints it.
@@ -12,7 +12,8 @@ export const BUGS = {
   'no-vote-persist': 'votedFor is not written to disk, so a restarted node can vote twice in one term and elect two leaders',
   'split-transfer': 'bank workload: a transfer is two log entries, the debit and then the credit, so a read between them sees money missing (and a leader lost between them loses it)',
   'early-dequeue': 'queue workload: the leader answers a dequeue from its own state before the dequeue is committed, so a leader deposed before the commit lets the next one hand the value out again',
-  'torn-read': 'long-fork workload: a read-only transaction reads its keys one linearizable read at a time, not at one moment, so two reads can see two writes in opposite orders',
+  'torn-read': 'long-fork workload: a read-only transaction is coordinated by the node the client asks, reading its keys one linearizable read at a time through the leader, not at one moment, so two reads can see two writes in opposite orders',
+  'local-ids': 'unique-ids and counter workloads: the leader answers an increment from a counter of its own and replicates it without waiting for the commit, so a deposed leader and its successor hand out the same ids',
 } as const
 
 export type BugName = keyof typeof BUGS

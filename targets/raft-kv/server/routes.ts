@@ -44,6 +44,7 @@ export function kvRoutes(node: KvNode, sm: KvStateMachine, options: KvApiOptions
     return node.isLeader ? node.read(query) : undefined
   }
   const dequeues = new PendingDequeues()
+  const counters = new LocalCounters()
   const routes: Record<string, Route> = {
     '/kv/read': route('/kv/read', (body) => {
       const key = readKeyOf(body)
@@ -57,10 +58,14 @@ export function kvRoutes(node: KvNode, sm: KvStateMachine, options: KvApiOptions
   for (const path of COMMAND_ROUTES) {
     routes[path] = route(path, (body) => {
       const command = commandOf(path, body)
+      if (bug === 'torn-read' && command.op === 'txn' && command.ops.every(([f]) => f === 'r')) {
+        // Any node coordinates it, reading each key through the leader.
+        return tornRead(command.ops, (key) => (node.isLeader ? readKv(node, sm, key) : forward(node, options, '/kv/read', { key }, false)))
+      }
       if (!node.isLeader) return undefined
+      if (bug === 'local-ids' && command.op === 'incr') return counters.answerEarly(node, sm, command)
       if (bug === 'split-transfer' && command.op === 'transfer') return splitTransfer(node, command)
       if (bug === 'early-dequeue' && command.op === 'pop') return dequeues.answerEarly(node, sm, command.key)
-      if (bug === 'torn-read' && command.op === 'txn' && command.ops.every(([f]) => f === 'r')) return tornRead(node, sm, command.ops)
       return proposeKv(node, command)
     })
   }
@@ -116,16 +121,41 @@ class PendingDequeues {
 }
 
 /**
- * Bug torn-read: a transaction that only reads is answered with one
- * linearizable read per key, one after the other, rather than one read of
- * every key at one moment. Each value was current when it was read, but
- * writes that land between two of them make the whole a view no moment ever
- * had: two such reads can see two writes in opposite orders (a long fork).
+ * Bug local-ids: the leader answers an increment (an id) from a counter of its
+ * own, taken from its applied state when it first needs it in its term, and
+ * replicates the new value in the background without waiting for the commit.
+ * A leader deposed while it still believes it leads, and a new leader whose
+ * applied state lags what the old one handed out, give the same ids twice.
  */
-async function tornRead(node: KvNode, sm: KvStateMachine, ops: readonly MicroOp[]): Promise<KvReply> {
+class LocalCounters {
+  private readonly counters = new Map<string, { term: number; value: number }>()
+  answerEarly(node: KvNode, sm: KvStateMachine, c: Extract<KvCommand, { op: 'incr' }>): Promise<KvReply> {
+    const k = JSON.stringify(c.key ?? null)
+    const term = node.status().term
+    let counter = this.counters.get(k)
+    if (counter === undefined || counter.term !== term) {
+      const applied = sm.read(c.key)
+      counter = { term, value: typeof applied === 'number' ? applied : 0 }
+      this.counters.set(k, counter)
+    }
+    counter.value += c.delta
+    void node.propose({ op: 'write', key: c.key, value: counter.value })
+    return Promise.resolve({ ok: true, value: counter.value })
+  }
+}
+
+/**
+ * Bug torn-read: a transaction that only reads is coordinated by the node the
+ * client asked, with one linearizable read per key through the leader, one
+ * after the other, rather than one read of every key at one moment. Each
+ * value was current when it was read, but writes that land between two of
+ * them make the whole a view no moment ever had: two such reads can see two
+ * writes in opposite orders (a long fork).
+ */
+async function tornRead(ops: readonly MicroOp[], readOne: (key: unknown) => Promise<KvReply>): Promise<KvReply> {
   const out: MicroOp[] = []
   for (const [, key] of ops) {
-    const r = await readKv(node, sm, key)
+    const r = await readOne(key)
     if (!r.ok) return r
     out.push(['r', key, r.value])
   }

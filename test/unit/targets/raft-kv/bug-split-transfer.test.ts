@@ -19,14 +19,14 @@ async function totalsSeen(c: TestCluster, rounds: number): Promise<number[]> {
   const leader = await c.waitForLeader()
   for (const key of ACCOUNTS) expect(await c.post(leader, '/kv/cas', { key, from: null, to: 50 })).toEqual({ ok: true })
   const totals: number[] = []
-  for (let i = 0; i < rounds && totals.every((t) => t === 100); i++) {
+  for (let i = 0; i < rounds && !totals.some((t) => t !== 100); i++) {
     const [from, to] = i % 2 === 0 ? ACCOUNTS : [...ACCOUNTS].reverse()
     const transfer = c.post(leader, '/kv/transfer', { from, to, amount: 1, floor: 0 })
     const reads = Array.from({ length: 10 }, () => c.post(leader, '/kv/read-many', { keys: ACCOUNTS }))
     expect(await transfer).toEqual({ ok: true })
     for (const r of await Promise.all(reads)) {
       expect(r.ok).toBe(true)
-      if (r.ok) totals.push((r.value as number[]).reduce((a, b) => a + b, 0))
+      if (r.ok) totals.push((r.value as number[]).reduce((a: number, b: number) => a + b, 0))
     }
   }
   return totals

@@ -35,7 +35,7 @@ async function tornReads(c: TestCluster, rounds: number): Promise<{ torn: number
     }
     const [w, ...rs] = await Promise.all([write, ...answers])
     expect(w).toMatchObject({ ok: true })
-    for (const r of rs as { ok: boolean; value?: [unknown, unknown, unknown][] }[]) {
+    for (const r of rs as { ok: boolean; value?: [[string, unknown, unknown], [string, unknown, unknown]] }[]) {
       expect(r.ok).toBe(true)
       const [[, , vb], [, , va]] = r.value!
       reads++
