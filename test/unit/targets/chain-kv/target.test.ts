@@ -38,6 +38,11 @@ describe('chain-kv target', () => {
     expect([correct.options.readAt, readAny.options.readAt]).toEqual(['tail', 'own-node'])
   })
 
+  it('runs every workload but long-fork: it has no transactions', () => {
+    expect(chainKvTarget.workloads).toEqual(['register', 'set', 'bank', 'counter', 'unique-ids', 'queue'])
+    expect(chainKvTarget.operations).not.toContain('txn')
+  })
+
   it('starts the server with every peer in chain order, and the server accepts that argv', () => {
     const argv = server.argv(cluster, 'n2', 'early-ack')
     expect(argv.slice(0, 2)).toEqual(['node', '/opt/dstest/targets/chain-kv/server/main.js'])

@@ -1,0 +1,63 @@
+/**
+ * The classic workloads on the bundled targets, through the built CLI against
+ * a real Docker engine: for each workload, one short run of a correct system
+ * under partitions (valid, exit 0) and one of a bug mode it catches (exit 1,
+ * the checker naming what it found), neither leaving a container or network
+ * behind. The longer campaign behind the README's tables is bench/matrix.ts.
+ */
+import { beforeAll, describe, expect, it } from 'vitest'
+import { dstest, requireBuild, tempDir } from './helpers.js'
+import { engine, leftovers, results } from './docker-helpers.js'
+
+interface Case {
+  workload: string
+  target: 'raft-kv' | 'chain-kv'
+  args: string[]
+}
+
+function run(c: Case, seconds: number): { code: number | null; out: string; store: string } {
+  const store = tempDir()
+  const args = ['run', '--target', c.target, '--workload', c.workload, '--nemesis-interval', '4', '--time-limit', String(seconds), '--seed', '1', '--store', store, ...c.args]
+  const r = dstest(args, { timeoutMs: 240_000 })
+  return { code: r.code, out: r.stdout + r.stderr, store }
+}
+
+const correct: Case[] = [
+  { workload: 'set', target: 'chain-kv', args: ['--nemesis', 'partition'] },
+  { workload: 'bank', target: 'raft-kv', args: ['--nemesis', 'partition'] },
+  { workload: 'counter', target: 'chain-kv', args: ['--nemesis', 'partition'] },
+  { workload: 'unique-ids', target: 'raft-kv', args: ['--nemesis', 'partition'] },
+  { workload: 'queue', target: 'chain-kv', args: ['--nemesis', 'partition'] },
+  { workload: 'long-fork', target: 'raft-kv', args: ['--nemesis', 'partition'] },
+]
+
+const caught: (Case & { finding: RegExp })[] = [
+  { workload: 'set', target: 'chain-kv', args: ['--bug', 'no-fence', '--nemesis', 'partition', '--partition', 'primaries'], finding: /set: INVALID - .*element\(s\) lost/ },
+  { workload: 'bank', target: 'raft-kv', args: ['--bug', 'split-transfer', '--nemesis', 'partition'], finding: /bank: INVALID - \d+ read\(s\) with the wrong total/ },
+  { workload: 'counter', target: 'raft-kv', args: ['--bug', 'stale-read', '--nemesis', 'partition'], finding: /counter: INVALID - \d+ read\(s\) out of bounds/ },
+  { workload: 'unique-ids', target: 'raft-kv', args: ['--bug', 'local-ids', '--nemesis', 'partition'], finding: /unique-ids: INVALID - \d+ id\(s\) returned more than once/ },
+  { workload: 'queue', target: 'raft-kv', args: ['--bug', 'early-dequeue', '--nemesis', 'partition'], finding: /queue: INVALID - .*value\(s\) dequeued more than once/ },
+  // A torn read needs no fault, only writes landing between its per-key reads: the fastest run finds most.
+  { workload: 'long-fork', target: 'raft-kv', args: ['--bug', 'torn-read', '--nemesis', 'none'], finding: /long-fork: INVALID - \d+ long fork\(s\)/ },
+]
+
+describe.skipIf(!engine)(`the classic workloads on the bundled targets, on Docker${engine ? '' : ' (skipped: no Docker engine answers `docker info`)'}`, () => {
+  beforeAll(() => requireBuild())
+
+  it.each(correct)('$workload on the correct $target under partitions is valid (exit 0)', (c) => {
+    const r = run(c, 20)
+    expect(r.out).toMatch(new RegExp(`\\n  ${c.workload}: VALID`))
+    expect(r.out).toMatch(/verdict: VALID \(exit 0\)/)
+    expect(r.code).toBe(0)
+    expect(results(r.store).checkers[c.workload]?.valid).toBe(true)
+    expect(leftovers(r.store)).toEqual([])
+  }, 300_000)
+
+  it.each(caught)('$workload on $target: $args.1 is caught (exit 1)', (c) => {
+    const r = run(c, 25)
+    expect(r.out).toMatch(c.finding)
+    expect(r.code).toBe(1)
+    expect(results(r.store).checkers[c.workload]?.valid).toBe(false)
+    expect(leftovers(r.store)).toEqual([])
+  }, 300_000)
+})
