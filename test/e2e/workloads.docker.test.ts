@@ -1,7 +1,7 @@
 /**
  * The classic workloads on the bundled targets, through the built CLI against
  * a real Docker engine: for each workload, one short run of a correct system
- * under partitions (valid, exit 0) and one of a bug mode it catches (exit 1,
+ * under faults (valid, exit 0) and one of a bug mode it catches (exit 1,
  * the checker naming what it found), neither leaving a container or network
  * behind. The longer campaign behind the README's tables is bench/matrix.ts.
  */
@@ -27,7 +27,9 @@ const correct: Case[] = [
   { workload: 'bank', target: 'raft-kv', args: ['--nemesis', 'partition'] },
   { workload: 'counter', target: 'chain-kv', args: ['--nemesis', 'partition'] },
   { workload: 'unique-ids', target: 'raft-kv', args: ['--nemesis', 'partition'] },
-  { workload: 'queue', target: 'chain-kv', args: ['--nemesis', 'partition'] },
+  // Under partitions a dequeue that times out may have taken its value, and the checker then
+  // cannot call the queue valid (unknown, exit 2: README "Measured"); clock faults stall nothing.
+  { workload: 'queue', target: 'chain-kv', args: ['--nemesis', 'clock'] },
   { workload: 'long-fork', target: 'raft-kv', args: ['--nemesis', 'partition'] },
 ]
 
@@ -44,7 +46,7 @@ const caught: (Case & { finding: RegExp })[] = [
 describe.skipIf(!engine)(`the classic workloads on the bundled targets, on Docker${engine ? '' : ' (skipped: no Docker engine answers `docker info`)'}`, () => {
   beforeAll(() => requireBuild())
 
-  it.each(correct)('$workload on the correct $target under partitions is valid (exit 0)', (c) => {
+  it.each(correct)('$workload on the correct $target under $args.1 faults is valid (exit 0)', (c) => {
     const r = run(c, 20)
     expect(r.out).toMatch(new RegExp(`\\n  ${c.workload}: VALID`))
     expect(r.out).toMatch(/verdict: VALID \(exit 0\)/)
@@ -54,7 +56,7 @@ describe.skipIf(!engine)(`the classic workloads on the bundled targets, on Docke
   }, 300_000)
 
   it.each(caught)('$workload on $target: $args.1 is caught (exit 1)', (c) => {
-    const r = run(c, 25)
+    const r = run(c, 30)
     expect(r.out).toMatch(c.finding)
     expect(r.code).toBe(1)
     expect(results(r.store).checkers[c.workload]?.valid).toBe(false)
