@@ -1,5 +1,5 @@
 /**
- * npm run bench -- matrix [-- --target raft-kv --workload register --runs 10 --time-limit 60 --only correct|bugs --parallel 1 --out FILE]
+ * npm run bench -- matrix [-- --target raft-kv --workload register --runs 10 --time-limit 60 --only correct|bugs --parallel 1 --out FILE [--resume]]
  *
  * Runs the built CLI over a matrix of seeded runs: the correct system under each
  * nemesis (expected valid, exit 0) and each bug mode under the nemesis that
@@ -8,12 +8,15 @@
  * cases for). Prints one JSON document with every run's exit code, verdict,
  * ops and seconds, plus a Markdown table for the README; `--out FILE` also
  * appends one JSON line per run as it ends, so an interrupted campaign keeps
- * what it measured. Each run is a whole 5-node cluster with its own network;
+ * what it measured; with `--resume` it runs only the (case, seed) pairs that
+ * FILE does not hold a verdict for (a run that exited 4, the environment
+ * failing before the check, is run again) and the table covers every run in
+ * FILE for these cases. Each run is a whole 5-node cluster with its own network;
  * `--parallel N` runs N of them at once (the verdicts of a correct system must
  * not depend on load; the table says what parallelism was used).
  */
 import { spawn } from 'node:child_process'
-import { appendFileSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, realpathSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -158,9 +161,28 @@ function runOne(c: WorkloadCase, seed: number): Promise<Run> {
   })
 }
 
-// Seed by seed, so a campaign cut short has run every case about as often.
-const jobs = Array.from({ length: runs }, (_, i) => cases.map((c) => ({ c, seed: i + 1 }))).flat()
 const results = new Map<WorkloadCase, Run[]>(cases.map((c) => [c, []]))
+/** With --resume: the runs FILE already holds for these cases, and the (case, seed) pairs that have a verdict. */
+const done = new Set<string>()
+const jobKey = (workload: string, name: string, seed: number): string => JSON.stringify([workload, name, seed])
+if (process.argv.includes('--resume')) {
+  if (!out) {
+    console.error('--resume needs --out FILE (the campaign to resume)')
+    process.exit(3)
+  }
+  const earlier = existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter((l) => l.trim() !== '') : []
+  for (const line of earlier) {
+    const r = JSON.parse(line) as Run & { target: string; workload: string; case: string }
+    const c = cases.find((x) => r.target === target && x.workload === r.workload && x.name === r.case)
+    if (!c) continue
+    results.get(c)!.push({ seed: r.seed, exit: r.exit, valid: r.valid, ops: r.ops, seconds: r.seconds })
+    if (r.exit !== 4) done.add(jobKey(c.workload, c.name, r.seed))
+  }
+}
+// Seed by seed, so a campaign cut short has run every case about as often.
+const jobs = Array.from({ length: runs }, (_, i) => cases.map((c) => ({ c, seed: i + 1 })))
+  .flat()
+  .filter((j) => !done.has(jobKey(j.c.workload, j.c.name, j.seed)))
 let next = 0
 await Promise.all(
   Array.from({ length: Math.min(parallel, jobs.length) }, async () => {
