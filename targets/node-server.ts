@@ -51,6 +51,9 @@ function jsFilesUnder(root: string, folder: string): string[] {
   })
 }
 
+/** How long set-up waits for the cluster to be ready. */
+export const SETUP_WAIT_MS = 60_000
+
 export class NodeServer<Status> {
   readonly serverDir: string
   readonly dataDir: string
@@ -115,7 +118,11 @@ export class NodeServer<Status> {
     }
   }
 
-  /** Starts the server on every node with the run's bug; resolves when `ready` says so (E_CLUSTER after 20 s). */
+  /**
+   * Starts the server on every node with the run's bug; resolves when `ready`
+   * says so (E_CLUSTER after 60 s: on a loaded machine late heartbeats make
+   * elections and chain leases repeat for longer than the usual 20 s).
+   */
   async startAll(cluster: Cluster, options: TargetOptions, ready: Readiness<Status>): Promise<void> {
     const { bug } = options
     if (bug !== undefined && !Object.hasOwn(this.spec.bugs, bug)) {
@@ -124,6 +131,7 @@ export class NodeServer<Status> {
     await this.process.startAll(cluster, options)
     let last: (Status | undefined)[] = []
     await this.process.waitUntil(cluster, async () => ready.check((last = await this.statuses(cluster))), {
+      timeoutMs: SETUP_WAIT_MS,
       waitingFor: ready.awaited,
       state: () => cluster.nodes.map((n, i) => `${n.name}: ${last[i] ? ready.describe(last[i]!) : 'no answer'}`).join(', '),
     })
