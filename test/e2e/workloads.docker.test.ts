@@ -13,11 +13,13 @@ interface Case {
   workload: string
   target: 'raft-kv' | 'chain-kv'
   args: string[]
+  /** Seconds between faults (default 4). */
+  interval?: number
 }
 
 function run(c: Case, seconds: number): { code: number | null; out: string; store: string } {
   const store = tempDir()
-  const args = ['run', '--target', c.target, '--workload', c.workload, '--nemesis-interval', '4', '--time-limit', String(seconds), '--seed', '1', '--store', store, ...c.args]
+  const args = ['run', '--target', c.target, '--workload', c.workload, '--nemesis-interval', String(c.interval ?? 4), '--time-limit', String(seconds), '--seed', '1', '--store', store, ...c.args]
   const r = dstest(args, { timeoutMs: 240_000 })
   return { code: r.code, out: r.stdout + r.stderr, store }
 }
@@ -34,7 +36,9 @@ const correct: Case[] = [
 ]
 
 const caught: (Case & { finding: RegExp })[] = [
-  { workload: 'set', target: 'chain-kv', args: ['--bug', 'no-fence', '--nemesis', 'partition', '--partition', 'primaries'], finding: /set: INVALID - .*element\(s\) lost/ },
+  // The head must stay cut off long enough for the master to form a new chain while it still takes writes:
+  // with faults every 4 s, 2 of 6 runs of 30 s lost elements; every 10 s (as in the README's campaign), 3 of 3.
+  { workload: 'set', target: 'chain-kv', args: ['--bug', 'no-fence', '--nemesis', 'partition', '--partition', 'primaries'], interval: 10, finding: /set: INVALID - .*element\(s\) lost/ },
   { workload: 'bank', target: 'raft-kv', args: ['--bug', 'split-transfer', '--nemesis', 'partition'], finding: /bank: INVALID - \d+ read\(s\) with the wrong total/ },
   { workload: 'counter', target: 'raft-kv', args: ['--bug', 'stale-read', '--nemesis', 'partition'], finding: /counter: INVALID - \d+ read\(s\) out of bounds/ },
   { workload: 'unique-ids', target: 'raft-kv', args: ['--bug', 'local-ids', '--nemesis', 'partition'], finding: /unique-ids: INVALID - \d+ id\(s\) returned more than once/ },
