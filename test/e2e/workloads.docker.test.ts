@@ -41,7 +41,9 @@ const caught: (Case & { finding: RegExp })[] = [
   { workload: 'set', target: 'chain-kv', args: ['--bug', 'no-fence', '--nemesis', 'partition', '--partition', 'primaries'], interval: 10, finding: /set: INVALID - .*element\(s\) lost/ },
   { workload: 'bank', target: 'raft-kv', args: ['--bug', 'split-transfer', '--nemesis', 'partition'], finding: /bank: INVALID - \d+ read\(s\) with the wrong total/ },
   { workload: 'counter', target: 'raft-kv', args: ['--bug', 'stale-read', '--nemesis', 'partition'], finding: /counter: INVALID - \d+ read\(s\) out of bounds/ },
-  { workload: 'unique-ids', target: 'raft-kv', args: ['--bug', 'local-ids', '--nemesis', 'partition'], finding: /unique-ids: INVALID - \d+ id\(s\) returned more than once/ },
+  // Ids repeat only when the leader is cut off from the majority: cut off the leader each time (a random
+  // split leaves it with the majority in about 3 of 5 faults, and one 30 s run at load 5-11 had none).
+  { workload: 'unique-ids', target: 'raft-kv', args: ['--bug', 'local-ids', '--nemesis', 'partition', '--partition', 'primaries'], finding: /unique-ids: INVALID - \d+ id\(s\) returned more than once/ },
   { workload: 'queue', target: 'raft-kv', args: ['--bug', 'early-dequeue', '--nemesis', 'partition'], finding: /queue: INVALID - .*value\(s\) dequeued more than once/ },
   // A torn read needs no fault, only writes landing between its per-key reads: the fastest run finds most.
   { workload: 'long-fork', target: 'raft-kv', args: ['--bug', 'torn-read', '--nemesis', 'none'], finding: /long-fork: INVALID - \d+ long fork\(s\)/ },
