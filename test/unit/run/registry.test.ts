@@ -49,7 +49,7 @@ describe('target and workload registry', () => {
     expect(await loadWorkload('counter', t)).toEqual({ workload: (await targetWorkloads(t))[0]!.workload })
     // The bundled ones are names only: nothing to load.
     expect(await targetWorkloads({ target: raftKv() })).toEqual([])
-    expect(await targetWorkloadNames({ target: raftKv() })).toEqual(['register'])
+    expect(await targetWorkloadNames({ target: raftKv() })).toEqual(['register', 'set', 'bank', 'counter', 'unique-ids', 'queue', 'long-fork'])
   })
 })
 
