@@ -61,13 +61,23 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`dstest: ${e.toLine()}\n`)
       return e.exitCode
     }
-    process.stderr.write(`dstest: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`)
+    process.stderr.write(internalErrorLine(e))
     return ExitCode.environment
   }
   return exitCode
 }
 
 class ParseFailed extends Error {}
+
+/**
+ * A bug in dstest, as one line: no input may put a stack trace in front of a
+ * user. DSTEST_DEBUG=1 prints the stack for a bug report.
+ */
+function internalErrorLine(e: unknown): string {
+  const message = (e instanceof Error ? `${e.name}: ${e.message}` : String(e)).replace(/\s*\n\s*/g, ' ')
+  if (process.env.DSTEST_DEBUG && e instanceof Error && e.stack) return `dstest: internal error: ${e.stack}\n`
+  return `dstest: internal error (a bug in dstest): ${message}: rerun with DSTEST_DEBUG=1 for the stack trace and report it\n`
+}
 
 // Output piped into `head`, or the reader went away: stop writing, but never
 // exit on the spot. A run in progress must still heal its faults and remove
@@ -84,7 +94,7 @@ main(hideBin(process.argv)).then(
     process.exitCode = code
   },
   (e: unknown) => {
-    process.stderr.write(`dstest: internal error: ${String(e)}\n`)
+    process.stderr.write(internalErrorLine(e))
     process.exitCode = ExitCode.environment
   },
 )

@@ -8,9 +8,10 @@
  * option is one field here, with its docs; a field without a flag is marked
  * `configOnly` and is set in the config file.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { z } from 'zod'
 import { DstestError } from './errors.js'
+import { testNameProblem } from './store.js'
 
 /** What the CLI and the docs show of a spec field. */
 export interface FieldDoc {
@@ -116,11 +117,18 @@ export const TestSpecSchema = z
       defaultText: 'drawn each time',
     }),
     store: z.string().min(1).default('store').register(specDocs, { group: 'Output', describe: 'folder where runs are kept', arg: 'DIR' }),
-    name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" and "-"').optional().register(specDocs, {
-      group: 'Output',
-      describe: 'test name: the folder under the store',
-      defaultText: '<target>-<workload>',
-    }),
+    name: z
+      .string()
+      .superRefine((name, ctx) => {
+        const problem = testNameProblem(name)
+        if (problem) ctx.addIssue({ code: 'custom', message: problem })
+      })
+      .optional()
+      .register(specDocs, {
+        group: 'Output',
+        describe: 'test name: the folder under the store (starts with a letter or digit; not `latest`)',
+        defaultText: '<target>-<workload>',
+      }),
     reporter: z.enum(['live', 'line', 'json', 'quiet']).optional().register(specDocs, {
       group: 'Output',
       describe: 'progress output: live is a terminal view, line prints progress lines for CI logs, json prints JSON lines, quiet only warnings',
@@ -259,12 +267,19 @@ export function parseSpec(input: unknown, source: 'flags' | string = 'flags'): T
   return result.data
 }
 
+const CONFIG_MAX_BYTES = 1 << 20
+
 /** Reads a JSON config file; its keys are the spec's (camelCase) names. */
 export function readConfigFile(path: string): Record<string, unknown> {
   let text: string
   try {
+    // A device or a FIFO would never end (or never answer): only regular files are read.
+    const stat = statSync(path)
+    if (!stat.isFile()) throw new DstestError('E_CONFIG', `config file ${path} is not a regular file`, { fix: 'pass a JSON file to --config' })
+    if (stat.size > CONFIG_MAX_BYTES) throw new DstestError('E_CONFIG', `config file ${path} is ${stat.size} bytes, more than a config file holds`, { fix: 'pass a JSON file of settings to --config' })
     text = readFileSync(path, 'utf8')
   } catch (e) {
+    if (e instanceof DstestError) throw e
     throw new DstestError('E_NOT_FOUND', `cannot read config file ${path} (${(e as NodeJS.ErrnoException).code})`, {
       fix: 'pass an existing JSON file to --config',
     })

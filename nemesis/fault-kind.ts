@@ -40,6 +40,12 @@ export interface FaultKind<Name extends string = string> {
   readonly healRank: number
   /** It changes the nodes' network rules or qdiscs, which a last full network heal clears. */
   readonly network: boolean
+  /**
+   * Why it cannot run on a cluster of `nodes` nodes with these options (a
+   * partition topology that needs more), and the fix; undefined when it can.
+   * Asked before anything starts.
+   */
+  needs?(options: ScheduleOptions, nodes: number): { readonly problem: string; readonly fix: string } | undefined
   /** Kinds it cannot share a test with, and why. */
   readonly excludes?: { readonly kinds: readonly string[]; readonly reason: string; readonly fix: string }
 }

@@ -32,6 +32,18 @@ export const TOPOLOGY_DESCRIPTIONS: Record<Topology, string> = {
   primaries: 'each current leader alone; the other nodes together',
 }
 
+/** The fewest nodes each topology can be drawn on ('primaries' isolates whoever leads, even alone). */
+export const TOPOLOGY_MIN_NODES: Record<Topology, number> = {
+  halves: 2,
+  'random-halves': 2,
+  one: 2,
+  majority: 2,
+  'majorities-ring': 3,
+  bridge: 3,
+  'minority-third': 2,
+  primaries: 1,
+}
+
 export function isTopology(s: string): s is Topology {
   return (TOPOLOGIES as readonly string[]).includes(s)
 }
@@ -53,28 +65,29 @@ export function bisect<T>(xs: readonly T[]): [T[], T[]] {
   return [xs.slice(0, k), xs.slice(k)]
 }
 
-function needNodes(nodes: readonly string[], min: number, topology: string): void {
+function needNodes(nodes: readonly string[], topology: Topology): void {
+  const min = TOPOLOGY_MIN_NODES[topology]
   if (nodes.length < min) throw new RangeError(`the '${topology}' partition needs at least ${min} nodes, got ${nodes.length}`)
 }
 
 export function halves(nodes: readonly string[]): Grudge {
-  needNodes(nodes, 2, 'halves')
+  needNodes(nodes, 'halves')
   return completeGrudge(bisect(nodes))
 }
 
 export function randomHalves(nodes: readonly string[], random: Random): Grudge {
-  needNodes(nodes, 2, 'random-halves')
+  needNodes(nodes, 'random-halves')
   return completeGrudge(bisect(random.shuffle(nodes)))
 }
 
 export function isolateOne(nodes: readonly string[], random: Random): Grudge {
-  needNodes(nodes, 2, 'one')
+  needNodes(nodes, 'one')
   const node = random.pick(nodes)
   return completeGrudge([[node], nodes.filter((n) => n !== node)])
 }
 
 export function majority(nodes: readonly string[], random: Random): Grudge {
-  needNodes(nodes, 2, 'majority')
+  needNodes(nodes, 'majority')
   const shuffled = random.shuffle(nodes)
   const size = Math.floor(nodes.length / 2) + 1
   return completeGrudge([shuffled.slice(0, size), ...shuffled.slice(size).map((n) => [n])])
@@ -87,7 +100,7 @@ export function majority(nodes: readonly string[], random: Random): Grudge {
  * no such topology: every majority view is the whole cluster or asymmetric).
  */
 export function majoritiesRing(nodes: readonly string[], random: Random): Grudge {
-  needNodes(nodes, 3, 'majorities-ring')
+  needNodes(nodes, 'majorities-ring')
   const ring = random.shuffle(nodes)
   const n = ring.length
   const m = Math.floor(n / 2) + 1
@@ -103,7 +116,7 @@ export function majoritiesRing(nodes: readonly string[], random: Random): Grudge
 
 /** Jepsen's bridge: halves of a random order, the first node of the second half sees both. */
 export function bridge(nodes: readonly string[], random: Random): Grudge {
-  needNodes(nodes, 3, 'bridge')
+  needNodes(nodes, 'bridge')
   const shuffled = random.shuffle(nodes)
   const [left, rest] = bisect(shuffled)
   const [middle, ...right] = rest as [string, ...string[]]
@@ -119,7 +132,7 @@ export function minorityThirdSize(n: number): number {
 }
 
 export function minorityThird(nodes: readonly string[], random: Random): Grudge {
-  needNodes(nodes, 2, 'minority-third')
+  needNodes(nodes, 'minority-third')
   const shuffled = random.shuffle(nodes)
   const k = minorityThirdSize(nodes.length)
   return completeGrudge([shuffled.slice(0, k), shuffled.slice(k)])

@@ -18,7 +18,7 @@ import { netStateOf } from './net.js'
 import { finalOps, NS_PER_S, Plan, ScheduleGenerator, type PlannedOp, type ScheduleOptions } from './schedule.js'
 
 export { formatPlannedOp, type PlannedOp, type ScheduleOptions } from './schedule.js'
-export { FAULT_KINDS, NEMESIS_KINDS, type NemesisKind } from './kinds.js'
+export { faultKind, FAULT_KINDS, NEMESIS_KINDS, type NemesisKind } from './kinds.js'
 export type { BuildOptions, FaultKind } from './fault-kind.js'
 export { TOPOLOGIES, TOPOLOGY_DESCRIPTIONS, type Grudge, type Topology } from './grudge.js'
 export { NODE_SELECTIONS, type NodeSelection } from './selection.js'

@@ -8,7 +8,7 @@ import type { Completion } from '../core/op.js'
 import type { Invocation } from '../core/generator/types.js'
 import type { FaultKind } from './fault-kind.js'
 import type { Nemesis, NemesisContext } from './nemesis.js'
-import { grudgeFor, isTopology, validateGrudge, type Grudge, type Topology } from './grudge.js'
+import { grudgeFor, isTopology, TOPOLOGIES, TOPOLOGY_MIN_NODES, validateGrudge, type Grudge, type Topology } from './grudge.js'
 import { netStateOf, type NetState } from './net.js'
 import type { ScheduleOptions } from './schedule.js'
 
@@ -24,6 +24,12 @@ export const PARTITION_FS = ['start-partition', 'stop-partition'] as const
 /** The topologies a partition is drawn from when `--partition` names none. */
 const DEFAULT_TOPOLOGIES: readonly Topology[] = ['one', 'majority', 'majorities-ring', 'minority-third', 'random-halves']
 
+/** The topologies a partition may be drawn from under these options. */
+function topologiesOf(o: ScheduleOptions): readonly Topology[] {
+  if (o.partition === undefined) return DEFAULT_TOPOLOGIES
+  return typeof o.partition === 'string' ? [o.partition as Topology] : (o.partition as readonly Topology[])
+}
+
 function isGrudge(p: ScheduleOptions['partition']): p is Grudge {
   return typeof p === 'object' && p !== null && !Array.isArray(p)
 }
@@ -33,14 +39,25 @@ export const partitionFault: FaultKind<'partition'> = {
   description: 'network partitions (iptables DROP between nodes): one, majority, majorities-ring, minority-third, random-halves, halves, bridge, primaries, or a grudge',
   drawStart(o, nodes, random) {
     if (isGrudge(o.partition)) return { f: 'start-partition', value: { topology: 'grudge', grudge: o.partition } }
-    const choices: readonly Topology[] =
-      o.partition === undefined ? DEFAULT_TOPOLOGIES : typeof o.partition === 'string' ? [o.partition as Topology] : (o.partition as readonly Topology[])
-    const topology = random.pick(choices)
+    const topology = random.pick(topologiesOf(o))
     // Who leads is known only when the fault is applied: the grudge is drawn then.
     if (topology === 'primaries') return { f: 'start-partition', value: { topology } }
     return { f: 'start-partition', value: { topology, grudge: grudgeFor(topology, nodes, random) } }
   },
   stop: { f: 'stop-partition' },
+  needs(o, nodes) {
+    if (isGrudge(o.partition)) return undefined
+    const short = topologiesOf(o).filter((t) => TOPOLOGY_MIN_NODES[t] > nodes)
+    if (short.length === 0) return undefined
+    const min = Math.max(...short.map((t) => TOPOLOGY_MIN_NODES[t]))
+    const fits = TOPOLOGIES.filter((t) => TOPOLOGY_MIN_NODES[t] <= nodes)
+    const drawn = o.partition === undefined ? ', drawn by default,' : ''
+    const problem =
+      short.length === 1
+        ? `the partition topology '${short[0]}'${drawn} needs at least ${min} nodes, and --nodes is ${nodes}`
+        : `the partition topologies ${short.map((t) => `'${t}' (${TOPOLOGY_MIN_NODES[t]} nodes)`).join(', ')}${drawn} need more nodes than --nodes ${nodes}`
+    return { problem, fix: fits.length > 0 && nodes > 1 ? `pass --nodes ${min} or more, or a --partition that fits: ${fits.join(', ')}` : `pass --nodes ${min} or more` }
+  },
   nemesis: () => partitionNemesis(),
   healRank: 1,
   network: true,

@@ -9,6 +9,7 @@ import { Random } from '../core/random.js'
 import type { TestSpec } from '../core/spec.js'
 import {
   buildNemesis,
+  faultKind,
   formatPlannedOp,
   listNemesisKinds,
   NO_FAULTS,
@@ -40,10 +41,14 @@ function scheduleOptions(spec: TestSpec): BuildOptions {
   return options
 }
 
-/** Checks names and that the runtime can fault at all; throws exit-3 errors before anything starts. */
+/** Checks names, that the runtime can fault at all and that each fault fits the cluster; throws exit-3 errors before anything starts. */
 export function validateNemesis(spec: TestSpec, runtime: string): void {
   const kinds = parseNemesisKinds(spec.nemesis)
-  scheduleOptions(spec)
+  const options = scheduleOptions(spec)
+  for (const kind of kinds) {
+    const need = faultKind(kind).needs?.(options, spec.nodes)
+    if (need) throw new UsageError(need.problem, need.fix)
+  }
   if (kinds.length > 0 && runtime === 'memory') {
     throw new UsageError(
       'the memory runtime runs the target in-process, so it has no network, clocks or processes to fault',

@@ -10,6 +10,7 @@
 import { DstestError, UsageError, isDstestError } from '../core/errors.js'
 import { freshSeed } from '../core/random.js'
 import { resolveSpec, type TestSpec } from '../core/spec.js'
+import { testNameProblem } from '../core/store.js'
 import type { Target } from '../targets/target.js'
 import type { Workload } from '../workloads/workload.js'
 import { checkClockSupport, validateNemesis } from './nemeses.js'
@@ -28,6 +29,8 @@ export interface PreparedRun {
   firstSeed: number
   /** Absolute paths of the modules the target and workload came from (test.json keeps them for `dstest check`). */
   modules: { target?: string; workload?: string }
+  /** The --config file the spec was read from, if any (the replay command names it). */
+  configPath?: string | undefined
 }
 
 export interface PreflightOptions {
@@ -80,10 +83,14 @@ export async function preflight(flags: Record<string, unknown>, configPath: stri
   }
   validateNemesis(spec, runtimeName)
   checkClockSupport(spec, target, runtimeName)
+  // A target or workload loaded from a file names itself: its name must make a store folder too.
+  const testName = spec.name ?? `${target.name}-${workload.name}`
+  const nameProblem = testNameProblem(testName)
+  if (nameProblem) throw new UsageError(`cannot name the test after target ${target.name} and workload ${workload.name}: ${nameProblem}`, 'pass --name NAME')
   if (!options.dryRun) checkOutputPaths(spec)
   const modules = {
     ...(loadedTarget.module ? { target: loadedTarget.module } : {}),
     ...(loadedWorkload.module ? { workload: loadedWorkload.module } : {}),
   }
-  return { spec, target, workload, testName: spec.name ?? `${target.name}-${workload.name}`, runtimeName, firstSeed: spec.seed ?? freshSeed(), modules }
+  return { spec, target, workload, testName, runtimeName, firstSeed: spec.seed ?? freshSeed(), modules, configPath }
 }

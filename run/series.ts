@@ -29,7 +29,7 @@ export async function runSeries(prepared: PreparedRun, io: { reporter: Reporter;
   } finally {
     io.reporter.summary?.(outcomes)
   }
-  if (spec.junit) writeJunitFile(spec.junit, prepared.testName, outcomes)
+  if (spec.junit) writeJunitFile(spec.junit, prepared.testName, outcomes, io.reporter)
   return outcomes
 }
 

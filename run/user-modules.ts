@@ -4,7 +4,7 @@
  * to this dstest (./module-hooks.ts). A module that cannot be found or
  * loaded is bad input (exit 3) with Node's reason in one line.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { register } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { DstestError } from '../core/errors.js'
@@ -39,6 +39,7 @@ export async function importUserModule(abs: string, given: string, kind: string)
   if (!existsSync(abs)) {
     throw new DstestError('E_NOT_FOUND', `no ${kind} module at ${given}`, { fix: `pass the path of a .js, .mjs, .ts or .mts file that exports a ${kind}` })
   }
+  if (!statSync(abs).isFile()) throw new DstestError('E_USAGE', `${given} is not a file`, { fix: `pass the path of a .js, .mjs, .ts or .mts file that exports a ${kind}` })
   if (/\.c[jt]s$/.test(abs)) {
     throw new DstestError('E_USAGE', `cannot load ${given}: ${kind} modules are ES modules`, { fix: 'use a .ts, .mts, .js or .mjs file (import/export syntax)' })
   }

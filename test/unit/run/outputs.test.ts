@@ -38,9 +38,20 @@ describe('run outputs', () => {
   it('the --junit file holds one testsuite per run, in a folder created for it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dstest-outputs-'))
     const path = join(dir, 'ci', 'reports', 'junit.xml')
-    writeJunitFile(path, 'memory-register', [outcome('r1'), { ...outcome('r2'), seed: 6 }])
+    writeJunitFile(path, 'memory-register', [outcome('r1'), { ...outcome('r2'), seed: 6 }], reporter)
     const xml = readFileSync(path, 'utf8')
     expect(xml.match(/<testsuite /g)).toHaveLength(2)
     expect(xml).toContain('name="memory-register #2"')
+    expect(warnings).toEqual([])
+  })
+
+  it('a JUnit file that can no longer be written (its folder became a file during the run) is a warning, never a throw', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dstest-outputs-'))
+    writeFileSync(join(dir, 'ci'), 'not a folder')
+    expect(() => writeJunitFile(join(dir, 'ci', 'junit.xml'), 't', [outcome('r1')], reporter)).not.toThrow()
+    expect(warnings.pop()).toMatch(/could not write the JUnit file .*ci\/junit.xml: --junit .*: .*ci is a file, not a folder/)
+    // The run's own junit.xml likewise: the run folder is gone.
+    await writeRunOutputs({ junit: join(dir, 'j.xml') }, outcome(join(dir, 'gone')), reporter)
+    expect(warnings.splice(0)).toEqual([expect.stringMatching(/could not write report.html/), expect.stringMatching(/could not write .*gone\/junit.xml: ENOENT/)])
   })
 })

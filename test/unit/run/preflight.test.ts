@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -91,11 +91,43 @@ describe('preflight', () => {
     mkdirSync(join(dir, 'a-folder'))
     const base = { target: 'memory' }
     expect(await refusal({ ...base, store: file })).toMatchObject({ exitCode: 3, line: expect.stringMatching(/--store .*a-file is a file, not a folder/) })
-    expect((await refusal({ ...base, store: join(file, 'store') })).line).toMatch(/--store .* cannot be created: .*a-file is a file/)
+    expect((await refusal({ ...base, store: join(file, 'store') })).line).toMatch(/--store .*: .*a-file is a file, not a folder/)
     expect((await refusal({ ...base, store: dir, junit: join(dir, 'a-folder') })).line).toMatch(/--junit .*a-folder is a folder/)
-    expect((await refusal({ ...base, store: dir, junit: join(file, 'junit.xml') })).line).toMatch(/--junit .* cannot be created/)
+    expect((await refusal({ ...base, store: dir, junit: join(file, 'junit.xml') })).line).toMatch(/--junit .*: .*a-file is a file, not a folder/)
+    // /proc holds no folder of ours: refused at once (Node's recursive mkdir spins forever there).
+    expect((await refusal({ ...base, store: '/proc/dstest-store' })).line).toMatch(/^--store \/proc\/dstest-store: cannot create \/proc\/dstest-store \(ENOENT\)/)
+    expect((await refusal({ ...base, store: '/proc/self' })).line).toMatch(/^--store \/proc\/self: cannot write in \/proc\/self/)
+    expect((await refusal({ ...base, store: dir, junit: '/proc/self/status' })).line).toMatch(/^--junit \/proc\/self\/status: cannot write in \/proc\/self/)
     // Missing folders are fine: they are created when the run writes.
     await expect(preflight({ ...base, store: join(dir, 'new', 'store'), junit: join(dir, 'new', 'ci', 'junit.xml') }, undefined)).resolves.toBeDefined()
     await expect(preflight({ ...base, store: file }, undefined, { dryRun: true })).resolves.toBeDefined()
+  })
+
+  it('refuses a --name that is not a folder of its own under the store, or that a target module makes (exit 3)', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'dstest-preflight-'))
+    for (const name of ['..', '.', '...', '.hidden', 'latest', '-x', 'a/b', 'x'.repeat(65)]) {
+      const r = await refusal({ target: 'memory', name, store })
+      expect(r.exitCode, name).toBe(3)
+      expect(r.line, name).toMatch(/--name: /)
+    }
+    expect((await refusal({ target: 'memory', name: 'latest', store })).line).toMatch(/'latest' is the name of the store's link to the newest run/)
+    expect((await refusal({ target: 'memory', name: '..', store })).line).toMatch(/'\.\.' starts with "\."/)
+    const weird = join(store, 'weird-target.mjs')
+    writeFileSync(
+      weird,
+      "export default { name: '../escape', description: 'x', workloads: ['register'], operations: ['read', 'write', 'cas'], runtimes: ['memory'], setup() {}, teardown() {}, client() {} }\n",
+    )
+    expect((await refusal({ target: weird, store })).line).toMatch(/cannot name the test after target \.\.\/escape and workload register: .*: pass --name NAME/)
+    expect(readdirSync(store)).toEqual(['weird-target.mjs'])
+  })
+
+  it('refuses partition topologies the cluster is too small for, dry run included (exit 3)', async () => {
+    const two = await refusal({ target: 'raft-kv', nodes: 2, nemesis: 'partition' }, true)
+    expect(two.exitCode).toBe(3)
+    expect(two.line).toBe("the partition topology 'majorities-ring', drawn by default, needs at least 3 nodes, and --nodes is 2: pass --nodes 3 or more, or a --partition that fits: halves, random-halves, one, majority, minority-third, primaries")
+    expect((await refusal({ target: 'raft-kv', nodes: 1, nemesis: 'partition,kill' }, true)).line).toMatch(/^the partition topologies 'one' \(2 nodes\), .* need more nodes than --nodes 1: pass --nodes 3 or more$/)
+    expect((await refusal({ target: 'raft-kv', nodes: 2, nemesis: 'partition', partition: 'bridge' }, true)).line).toMatch(/'bridge' needs at least 3 nodes/)
+    await expect(preflight({ target: 'raft-kv', nodes: 2, nemesis: 'partition', partition: 'one' }, undefined, { dryRun: true })).resolves.toBeDefined()
+    await expect(preflight({ target: 'raft-kv', nodes: 1, nemesis: 'kill,pause,clock' }, undefined, { dryRun: true })).resolves.toBeDefined()
   })
 })
