@@ -228,6 +228,6 @@ export function openRunDir(path: string): RunDir {
   if (existsSync(join(abs, STORE_FILES.history))) return new RunDir(abs)
   if (existsSync(join(abs, 'latest', STORE_FILES.history))) return new RunDir(join(abs, 'latest'))
   throw new DstestError('E_NOT_FOUND', `${path} holds no ${STORE_FILES.history}`, {
-    fix: `pass a run folder (store/<test>/<time>) or store/latest${basename(abs) === STORE_FILES.analyses || basename(dirname(abs)) === STORE_FILES.analyses ? ' (an analysis folder holds no history: pass the run it analyses)' : ''}`,
+    fix: `pass a run folder (store/<test>/<time>) or store/latest${basename(abs) === STORE_FILES.analyses || basename(dirname(abs)) === STORE_FILES.analyses ? ' (pass the run itself, not its analyses folder)' : ''}`,
   })
 }

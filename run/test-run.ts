@@ -6,7 +6,7 @@
  */
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
-import { compose, mergeValidity, type CheckerFold, type CheckResult } from '../checkers/checker.js'
+import { mergeValidity, type CheckResult } from '../checkers/checker.js'
 import { nodePath, type Cluster, type Runtime } from '../control/remote.js'
 import { ExitCode, InterruptedError, isDstestError, DstestError } from '../core/errors.js'
 import type { GenLike } from '../core/generator/types.js'
@@ -21,6 +21,7 @@ import { createRunDir, type RunDir } from '../core/store.js'
 import { hasLogFiles, type Target } from '../targets/target.js'
 import type { Workload, WorkloadOptions } from '../workloads/workload.js'
 import type { NemesisPackage } from '../nemesis/nemesis.js'
+import { foldHistoryCheck, type HistoryCheck } from './check-history.js'
 import { buildNemesisPackage, nemesisContext } from './nemeses.js'
 import type { PreparedRun } from './preflight.js'
 import type { Reporter, RunSummary } from './reporter.js'
@@ -83,8 +84,7 @@ export async function runTest(prepared: PreparedRun, seed: number, deps: RunDeps
   const positions = new HistoryPositions()
   const writer = new HistoryWriter(runDir.file('history'), { positions })
   const checkContext = { concurrency: spec.concurrency, nodes }
-  let folding: CheckerFold | undefined
-  let ops = 0
+  let folding: HistoryCheck | undefined
   let cluster: Cluster | undefined
   let nemesisPkg: NemesisPackage | undefined
   let targetStarted = false
@@ -110,7 +110,7 @@ export async function runTest(prepared: PreparedRun, seed: number, deps: RunDeps
   }
 
   try {
-    folding = compose(workload.checkers({ concurrency: spec.concurrency, nodes, options: spec.workloadOptions })).fold(checkContext)
+    folding = foldHistoryCheck(workload.checkers({ concurrency: spec.concurrency, nodes, options: spec.workloadOptions }), checkContext)
     checkAborted(signal)
     reporter.phase('cluster')
     cluster = await runtime.createCluster({ runId, nodes: spec.nodes })
@@ -145,7 +145,6 @@ export async function runTest(prepared: PreparedRun, seed: number, deps: RunDeps
       onOp: (op) => {
         writer.append(op)
         folding?.add(op)
-        if (op.type === 'invoke' && op.process !== 'nemesis') ops++
         reporter.op(op)
       },
       signal,
@@ -201,6 +200,7 @@ export async function runTest(prepared: PreparedRun, seed: number, deps: RunDeps
     exitCode = exitCodeFor(valid)
     summary = results?.summary ?? ''
   }
+  const ops = folding?.counted.value ?? 0
   const outcome: RunOutcome = { valid, exitCode, summary, runDir: runDir.path, seed, ops, seconds, checkers, results }
   if (failure !== undefined && !interrupted) reporter.warn(summary)
   reporter.finish(outcome)

@@ -1,8 +1,8 @@
 /**
- * `dstest check <history-file|store-dir>`: re-runs checkers offline, rewrites the
- * results (and report) and exits by the verdict. A store folder is checked with
- * its workload's checkers; a bare history file needs --checker (and --model for
- * linearizability) or --workload.
+ * `dstest check <history-file|store-dir>`: re-runs checkers offline, writes
+ * the analysis beside the run (never over the run's own results) and exits by
+ * the verdict. A store folder is checked with its workload's checkers; a bare
+ * history file needs --checker (and --model for linearizability) or --workload.
  */
 import type { Argv, CommandModule } from 'yargs'
 import { modelNames } from '../../checkers/linearizability/index.js'
@@ -10,7 +10,7 @@ import { checkPath } from '../../run/check-run.js'
 import { listCheckers } from '../../run/checker-registry.js'
 import { verdictWord } from '../../run/reporter.js'
 import { yargsOptions, type Flag } from '../flag-docs.js'
-import { UsageError } from '../../core/errors.js'
+import { ExitCode, UsageError } from '../../core/errors.js'
 
 export const checkFlags: readonly Flag[] = [
   {
@@ -23,7 +23,11 @@ export const checkFlags: readonly Flag[] = [
   },
   { name: 'model', type: 'string', arg: 'NAME', describe: 'the model for --checker linearizable: {names}', names: modelNames },
   { name: 'consistency', type: 'string', choices: ['linearizable', 'sequential'], describe: 'the consistency model for --checker linearizable', defaultText: 'linearizable', defaultIsValue: true },
-  { name: 'independent', type: 'boolean', describe: 'values are [key, v] (independent keys): check each key on its own' },
+  {
+    name: 'independent',
+    type: 'boolean',
+    describe: 'values are [key, v] (independent keys): check each key on its own. A history that looks so is refused without it or its negation (no-independent: the values are pairs)',
+  },
   {
     name: 'consistency-models',
     type: 'string',
@@ -91,6 +95,10 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
         independent: argv.independent,
         options: parseOptions(argv.option === undefined ? [] : ([] as string[]).concat(argv.option)),
         consistencyModels: argv['consistency-models']?.split(',').map((m) => m.trim()).filter((m) => m !== ''),
+        onStart: (s) => {
+          if (!argv.json) process.stdout.write(`checking ${count(s.clientOperations)} client operations (${count(s.records)} history records) of ${s.path} with ${s.checkers.join(', ')}\n`)
+        },
+        guardWrites: holdingSignals,
       })
       if (argv.json) process.stdout.write(JSON.stringify(outcome.results, null, 2) + '\n')
       else {
@@ -99,10 +107,40 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
           process.stdout.write(`  ${name}: ${verdictWord(r.valid)}${r.summary ? ` - ${r.summary}` : ''}\n`)
           if (r.explanation) process.stdout.write(`\n${r.explanation}\n\n`)
         }
-        process.stdout.write(`verdict: ${verdictWord(outcome.valid)} (exit ${outcome.exitCode}) ${outcome.ops} ops\n`)
-        process.stdout.write(`results: ${outcome.runDir}\n`)
+        process.stdout.write(`verdict: ${verdictWord(outcome.valid)} (exit ${outcome.exitCode}) ${count(outcome.clientOperations)} client operations\n`)
+        if (outcome.run !== undefined) process.stdout.write(`analysis: ${outcome.outputDir} (the run's own results in ${outcome.run} are unchanged)\n`)
+        else process.stdout.write(`results: ${outcome.outputDir}\n`)
       }
       setExit(outcome.exitCode)
     },
+  }
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US')
+}
+
+/**
+ * Runs `write` with Ctrl-C and SIGTERM held back, so the results folder is
+ * written whole or not at all; a signal that came meanwhile then ends the
+ * process (exit 130). Before the writing, a signal ends it at once and
+ * nothing is written.
+ */
+async function holdingSignals<T>(write: () => Promise<T>): Promise<T> {
+  let held: NodeJS.Signals | undefined
+  const hold = (signal: NodeJS.Signals): void => {
+    held ??= signal
+  }
+  process.on('SIGINT', hold)
+  process.on('SIGTERM', hold)
+  try {
+    return await write()
+  } finally {
+    process.off('SIGINT', hold)
+    process.off('SIGTERM', hold)
+    if (held) {
+      process.stderr.write(`dstest: ${held}: interrupted while the results were written; they were finished first\n`)
+      process.exit(ExitCode.interrupted)
+    }
   }
 }

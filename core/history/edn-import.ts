@@ -21,22 +21,25 @@
  *   an `:exception` gives its first message;
  * - `:node` when it is a string. Other keys (`:op-index`, `:exception`, ...) are dropped.
  *
- * A malformed file throws `HistoryError` with the line of the offending op.
+ * A malformed file throws `HistoryError` with the line of the offending op,
+ * and so does a history that breaks the rules of ./validate.ts that Jepsen's
+ * format gives meaning to (see `checkedOrder`).
  */
 import { EdnError, EdnReader, type EdnValue } from '../edn.js'
 import { HistoryError } from '../errors.js'
 import type { Op, Process } from '../op.js'
+import { HistoryOrder, jsonTextScan } from './validate.js'
 import { isOpType } from '../op.js'
 
 /** Reads a Jepsen `history.edn` (or a Knossos / Elle `.edn` history). */
 export function importJepsenHistory(text: string, file: string): Op[] {
   const reader = new EdnReader(text)
-  const ops: Op[] = []
+  const records: ImportedRecord[] = []
   let line: number | undefined
   try {
     const readOp = (): void => {
       line = reader.position().line
-      ops.push(toOp(reader.readForm(), ops.length, file, line))
+      records.push(imported(reader.readForm(), records.length, file, line))
     }
     while (!reader.atEnd()) {
       if (reader.openSeq()) {
@@ -49,11 +52,14 @@ export function importJepsenHistory(text: string, file: string): Op[] {
     if (e instanceof EdnError) throw new HistoryError(file, e.line, `not valid EDN: ${e.message}`)
     throw e
   }
-  return ops
+  return checkedOrder(records, file)
 }
 
 /** Reads elle-cli's JSON form of a Jepsen history: an array of op objects. */
 export function importJepsenJson(text: string, file: string): Op[] {
+  // What JSON.parse would hide or choke on: rounded integers, values nested too deep.
+  const problem = jsonTextScan(text, 1)
+  if (problem) throw new HistoryError(file, lineAt(text, problem.offset), problem.message)
   let data: unknown
   try {
     data = JSON.parse(text)
@@ -62,7 +68,47 @@ export function importJepsenJson(text: string, file: string): Op[] {
   }
   if (!Array.isArray(data)) throw new HistoryError(file, 1, 'expected a JSON array of operations')
   const lines = elementLines(text)
-  return data.map((record, i) => toOp(record as EdnValue, i, file, lines[i]))
+  return checkedOrder(
+    data.map((record, i) => imported(record as EdnValue, i, file, lines[i])),
+    file,
+  )
+}
+
+interface ImportedRecord {
+  op: Op
+  line: number | undefined
+  /** Jepsen's own :index, when the record has one. */
+  sourceIndex: number | undefined
+  hasProcess: boolean
+}
+
+function imported(record: EdnValue, index: number, file: string, line: number | undefined): ImportedRecord {
+  const op = toOp(record, index, file, line)
+  const r = isRecord(record) ? record : {}
+  const sourceIndex = typeof r['index'] === 'number' ? r['index'] : undefined
+  return { op, line, sourceIndex, hasProcess: r['process'] !== undefined && r['process'] !== null }
+}
+
+/**
+ * The rules of core/history/validate.ts, as far as Jepsen's format gives
+ * them meaning: Jepsen's own indices never go back or repeat, and a process
+ * completes only what it invoked and invokes one operation at a time. A file
+ * that names no process at all (hand-written Elle examples, where every
+ * record would be process 0) is checked for its indices only.
+ */
+function checkedOrder(records: readonly ImportedRecord[], file: string): Op[] {
+  const order = new HistoryOrder({ processes: records.some((r) => r.hasProcess) })
+  for (const r of records) {
+    const problem = order.accept(r.op, r.sourceIndex, r.line ?? r.op.index + 1)
+    if (problem) throw new HistoryError(file, r.line, problem)
+  }
+  return records.map((r) => r.op)
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++
+  return line
 }
 
 /** The line on which each element of a top-level JSON array starts. */

@@ -17,8 +17,6 @@ import type { Op, Process } from '../op.js'
 /** Deeper values are refused (no workload comes near it). */
 export const MAX_DEPTH = 64
 
-/** A line shorter than this cannot nest MAX_DEPTH deep (each level takes two characters). */
-const DEPTH_SCAN_MIN_LENGTH = 2 * MAX_DEPTH
 /** 2^53 has 16 digits: shorter integer literals are always exact. */
 const LONG_DIGITS = /\d{16}/
 
@@ -29,19 +27,29 @@ const LONG_DIGITS = /\d{16}/
  * something.
  */
 export function jsonTextProblem(line: string): string | undefined {
-  const scanDigits = LONG_DIGITS.test(line)
-  const scanDepth = line.length >= DEPTH_SCAN_MIN_LENGTH
+  return jsonTextScan(line)?.message
+}
+
+/**
+ * As `jsonTextProblem`, for any JSON text, with the offset of the problem.
+ * `outerLevels` are levels of nesting that hold the records (1 for a JSON
+ * array of operations) and do not count against MAX_DEPTH.
+ */
+export function jsonTextScan(text: string, outerLevels = 0): { message: string; offset: number } | undefined {
+  const maxDepth = MAX_DEPTH + outerLevels
+  const scanDigits = LONG_DIGITS.test(text)
+  const scanDepth = text.length >= 2 * maxDepth
   if (!scanDigits && !scanDepth) return undefined
   let depth = 0
   let i = 0
-  const n = line.length
+  const n = text.length
   while (i < n) {
-    const c = line.charCodeAt(i)
+    const c = text.charCodeAt(i)
     if (c === 0x22 /* " */) {
       // Skip the string, escapes included.
       i++
       while (i < n) {
-        const s = line.charCodeAt(i)
+        const s = text.charCodeAt(i)
         if (s === 0x5c /* \ */) i += 2
         else if (s === 0x22) break
         else i++
@@ -50,20 +58,20 @@ export function jsonTextProblem(line: string): string | undefined {
       continue
     }
     if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
-      if (++depth > MAX_DEPTH) return `a value is nested more than ${MAX_DEPTH} levels deep`
+      if (++depth > maxDepth) return { message: `a value is nested more than ${MAX_DEPTH} levels deep`, offset: i }
     } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
       depth--
     } else if (scanDigits && (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39))) {
       let j = c === 0x2d ? i + 1 : i
-      while (j < n && line.charCodeAt(j) >= 0x30 && line.charCodeAt(j) <= 0x39) j++
-      const next = j < n ? line.charCodeAt(j) : 0
+      while (j < n && text.charCodeAt(j) >= 0x30 && text.charCodeAt(j) <= 0x39) j++
+      const next = j < n ? text.charCodeAt(j) : 0
       const isInteger = next !== 0x2e /* . */ && next !== 0x65 /* e */ && next !== 0x45 /* E */
-      const literal = line.slice(i, j)
+      const literal = text.slice(i, j)
       if (isInteger && j - i >= 16 && !Number.isSafeInteger(Number(literal))) {
-        return `the integer ${literal} is beyond ±(2^53 - 1) and would be rounded (write such values as strings)`
+        return { message: `the integer ${literal} is beyond ±(2^53 - 1) and would be rounded (write such values as strings)`, offset: i }
       }
       // Skip the rest of a number (fraction, exponent) so its digits are not read as a new literal.
-      while (j < n && /[0-9.eE+-]/.test(line[j]!)) j++
+      while (j < n && /[0-9.eE+-]/.test(text[j]!)) j++
       i = j
       continue
     }
@@ -77,6 +85,12 @@ export function jsonTextProblem(line: string): string | undefined {
  * of each process and the last index.
  */
 export class HistoryOrder {
+  /**
+   * `processes: false` checks the order of indices only: for files that name
+   * no process at all (hand-written Elle histories), where every record
+   * would otherwise be process 0.
+   */
+  constructor(private readonly options: { processes?: boolean } = {}) {}
   private readonly open = new Map<Process, number>()
   private lastIndex: number | undefined
   private readonly lineOfIndex = new Map<number, number>()
@@ -98,7 +112,7 @@ export class HistoryOrder {
       this.lineOfIndex.set(sourceIndex, line)
       if (this.lineOfIndex.size > 64) this.lineOfIndex.delete(this.lineOfIndex.keys().next().value!)
     }
-    if (op.process === 'nemesis') return undefined
+    if (op.process === 'nemesis' || this.options.processes === false) return undefined
     const pending = this.open.get(op.process)
     if (op.type === 'invoke') {
       if (pending !== undefined) {

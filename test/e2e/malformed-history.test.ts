@@ -41,6 +41,11 @@ describe('dstest check refuses a malformed history (exit 3, one line naming it)'
   it('a completion without an invocation', () => {
     refuses('orphan.jsonl', jsonl('{"index":0,"time":1,"type":"ok","process":0,"f":"write","value":1}'), 1, /never invoked/)
   })
+  it('a completion without an invocation in a Jepsen .edn or .json history (the checker used to crash: exit 2, "record 0")', () => {
+    refuses('orphan.edn', '{:type :invoke, :process 0, :f :write, :value 1}\n{:type :ok, :process 0, :f :write, :value 1}\n{:type :ok, :process 1, :f :read, :value 1}\n', 3, /process 1 completes an operation \(ok read\) it never invoked/)
+    refuses('orphan.json', '[{"type":"ok","process":0,"f":"write","value":1}]\n', 1, /process 0 completes an operation \(ok write\) it never invoked/)
+    refuses('twice.edn', '{:type :invoke, :process 0, :f :write, :value 1}\n{:type :invoke, :process 0, :f :write, :value 2}\n', 2, /invokes again while its invocation on line 1 is still open/)
+  })
   it('records out of order and duplicate indices', () => {
     const inv = '{"index":4,"time":1,"type":"invoke","process":0,"f":"write","value":1}'
     refuses('order.jsonl', jsonl(inv, '{"index":2,"time":2,"type":"ok","process":0,"f":"write","value":1}'), 2, /out of order/)

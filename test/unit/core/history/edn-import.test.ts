@@ -53,10 +53,15 @@ describe('importJepsenHistory on the Elle / Knossos / Jepsen test histories', ()
 })
 
 describe('op conversion', () => {
+  /** One op as imported. A client completion follows an invocation of its process, as a history must have it. */
   const one = (edn: string): Op => {
-    const ops = importJepsenHistory(edn, 'x.edn')
-    expect(ops).toHaveLength(1)
-    return ops[0] as Op
+    const process = /:process (\d+)/.exec(edn)?.[1]
+    const completion = process !== undefined && !/:type :invoke/.test(edn)
+    const ops = importJepsenHistory(completion ? `{:type :invoke, :process ${process}}\n${edn}` : edn, 'x.edn')
+    expect(ops).toHaveLength(completion ? 2 : 1)
+    const op = ops.at(-1) as Op
+    // Index and position-as-time, without the invocation added above.
+    return completion ? { ...op, index: op.index - 1, time: /:time/.test(edn) ? op.time : op.time - 1 } : op
   }
 
   it('converts a list-append op: micro-ops with keywords become plain arrays, f defaults to txn', () => {
@@ -95,7 +100,7 @@ describe('op conversion', () => {
   })
 
   it('uses the position as time when :time is absent, and renumbers index in file order', () => {
-    const ops = importJepsenHistory('{:index 5 :type :invoke :process 0}\n{:index 9 :type :ok :process 0}\n{:index 2 :type :invoke :process 0 :time 77}', 'x.edn')
+    const ops = importJepsenHistory('{:index 5 :type :invoke :process 0}\n{:index 9 :type :ok :process 0}\n{:index 12 :type :invoke :process 0 :time 77}', 'x.edn')
     expect(ops.map((op) => [op.index, op.time])).toEqual([
       [0, 0],
       [1, 1],
@@ -148,6 +153,37 @@ describe('malformed histories throw HistoryError with the line', () => {
     expect(errorOf('{"type":"invoke"}', importJepsenJson).message).toMatch(/JSON array/)
     const e = errorOf('[{"type":"invoke","process":0},\n{"type":"nope","process":0}]', importJepsenJson)
     expect(e.line).toBe(2)
+  })
+
+  it('the rules of validate.ts, where Jepsen\'s format gives them meaning: completions never invoked, second invocations, indices out of order', () => {
+    const cases: [string, number, RegExp][] = [
+      ['{:type :invoke :process 0 :f :read}\n{:type :ok :process 1 :f :read}', 2, /process 1 completes an operation \(ok read\) it never invoked/],
+      ['{:type :invoke :process 0 :f :write :value 1}\n{:type :invoke :process 0 :f :write :value 2}', 2, /process 0 invokes again while its invocation on line 1 is still open/],
+      ['{:index 3 :type :invoke :process 0}\n{:index 1 :type :ok :process 0}', 2, /records out of order: index 1 after index 3/],
+      ['{:index 3 :type :invoke :process 0}\n{:index 3 :type :ok :process 0}', 2, /index 3 repeats the index of line 1/],
+    ]
+    for (const [text, line, message] of cases) {
+      const e = errorOf(text)
+      expect(e.line, text).toBe(line)
+      expect(e.message, text).toMatch(message)
+    }
+    const json = errorOf('[{"type":"invoke","process":0,"f":"read"},\n {"type":"ok","process":0,"f":"read"},\n {"type":"ok","process":0,"f":"read"}]', importJepsenJson)
+    expect(json.line).toBe(3)
+    expect(json.message).toMatch(/never invoked/)
+    // A lone completion is refused too (checkers crashed on it: "record 0").
+    expect(errorOf('{:type :ok :process 0 :f :write :value 1}').message).toMatch(/^h\.edn:1: process 0 completes an operation \(ok write\) it never invoked/)
+    // The nemesis completes without invoking; a file that names no process (hand-written Elle examples) has no process rule to break.
+    expect(importJepsenHistory('{:type :invoke :process 0}\n{:type :info :process :nemesis :f :start}\n{:type :ok :process 0}', 'h.edn')).toHaveLength(3)
+    expect(importJepsenHistory('{:type :ok :value [[:append 1 2]]}\n{:type :ok :value [[:r 1 [2]]]}', 'h.edn')).toHaveLength(2)
+  })
+
+  it('JSON: integers JSON.parse would round and values nested too deep, at their line', () => {
+    const big = errorOf('[{"type":"invoke","process":0,"f":"write","value":1},\n {"type":"ok","process":0,"f":"write","value":9007199254740993}]', importJepsenJson)
+    expect(big.line).toBe(2)
+    expect(big.message).toMatch(/9007199254740993 is beyond/)
+    const deep = errorOf(`[{"type":"invoke","process":0,"f":"write",\n"value":${'['.repeat(20_000)}${']'.repeat(20_000)}}]`, importJepsenJson)
+    expect(deep.line).toBe(2)
+    expect(deep.message).toMatch(/nested more than 64 levels/)
   })
 
   it('names the file', () => {
