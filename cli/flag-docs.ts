@@ -24,6 +24,8 @@ export interface Flag {
   names?: readonly string[]
   /** What its value is, in the README (`--junit FILE`). */
   arg?: string
+  /** It may be given several times (a list); any other flag given twice is refused. */
+  repeatable?: boolean
 }
 
 /** `describe` with its `{names}` filled in, each name passed through `show`. */

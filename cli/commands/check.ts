@@ -39,7 +39,7 @@ export const checkFlags: readonly Flag[] = [
   { name: 'time-limit', type: 'number', describe: 'seconds before a checker gives up and says unknown', defaultText: 'none' },
   { name: 'store', type: 'string', arg: 'DIR', describe: 'where the results of a bare history file go', defaultText: 'store', defaultIsValue: true },
   { name: 'json', type: 'boolean', describe: 'print the results as JSON' },
-  { name: 'option', type: 'string', arg: 'NAME=VALUE', describe: "a checker's option, repeatable (`dstest list checkers` names them), e.g. negativeBalances=true, groupSize=3, fifo=true" },
+  { name: 'option', type: 'string', arg: 'NAME=VALUE', repeatable: true, describe: "a checker's option, repeatable (`dstest list checkers` names them), e.g. negativeBalances=true, groupSize=3, fifo=true" },
 ]
 
 interface CheckArgs {
@@ -85,6 +85,9 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
         // The options are generated from checkFlags, so yargs cannot infer their types.
         .options(yargsOptions(checkFlags)) as unknown as Argv<CheckArgs>,
     handler: async (argv) => {
+      // A flag given twice arrives as a list: say so rather than take one of them.
+      const twice = checkFlags.find((f) => f.type !== 'boolean' && !f.repeatable && Array.isArray((argv as Record<string, unknown>)[f.name]))
+      if (twice) throw new UsageError(`--${twice.name} is given more than once`, 'pass it once')
       const outcome = await checkPath(argv.path, {
         checker: argv.checker,
         model: argv.model,
