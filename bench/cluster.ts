@@ -68,8 +68,8 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await runtime.cleanup(runId(0)).catch(() => undefined)
-    for (let i = 1; i < CLUSTERS; i++) await runtime.cleanup(runId(i)).catch(() => undefined)
+    await runtime.cleanup({ runId: runId(0) }).catch(() => undefined)
+    for (let i = 1; i < CLUSTERS; i++) await runtime.cleanup({ runId: runId(i) }).catch(() => undefined)
   }
   console.log(
     JSON.stringify(

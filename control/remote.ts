@@ -13,6 +13,10 @@
  *     await cluster.remote('n1').download('/var/log/app.log', 'store/run/nodes/n1')
  */
 
+import type { CleanupResult, CleanupScope } from './owner.js'
+
+export type { CleanupResult, CleanupScope } from './owner.js'
+
 export interface ExecOptions {
   /** Kill the command and reject with E_REMOTE after this long. */
   timeoutMs?: number
@@ -74,9 +78,14 @@ export interface ClusterSpec {
 
 export interface Runtime {
   readonly name: string
+  /** Records the owner (control/owner.ts) on everything it creates. */
   createCluster(spec: ClusterSpec): Promise<Cluster>
-  /** Removes what earlier runs left behind (all runs, or one run id). */
-  cleanup(runId?: string): Promise<{ removed: string[] }>
+  /**
+   * Removes what earlier runs left behind: by default only runs whose owning
+   * process is gone (`selectForCleanup` in control/owner.ts decides), one run
+   * by id, or every run with `all`.
+   */
+  cleanup(scope?: CleanupScope): Promise<CleanupResult>
 }
 
 /** A node path of this run: `path` (absolute, as in a container) under the cluster's root. */

@@ -1,13 +1,15 @@
 /**
  * The Docker runtime: creates a cluster for a run (one bridge network, one
- * container per node, all labelled `dstest.run=<run-id>`), and removes what
- * earlier runs left behind.
+ * container per node, all labelled `dstest.run=<run-id>` and with their owner:
+ * host, pid and start of the dstest process, control/owner.ts), and removes
+ * what earlier runs left behind: by default only runs whose owner is gone.
  */
-import { mkdir, readdir, rm } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DstestError, EnvironmentError } from '../../core/errors.js'
 import { CONTROL_DIR, writeFaketimeOffset } from '../faketime.js'
+import { currentOwner, ownerFromLabels, ownerLabels, selectForCleanup, type CleanupResult, type CleanupScope, type Owner } from '../owner.js'
 import type { ClusterSpec, Runtime } from '../remote.js'
 import { controlDirOf, DockerCluster, type DockerNode } from './cluster.js'
 import { DEFAULT_SOCKET, Engine, NODE_LABEL, RUN_LABEL } from './engine.js'
@@ -28,6 +30,8 @@ export interface DockerRuntimeOptions {
 
 const RUN_ID_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/
 const CONTROL_PREFIX = 'dstest-control-'
+/** In a run's control folder: its owner, for a cleanup that finds the folder without containers. */
+const OWNER_FILE = 'owner.json'
 /** The main process of every node: does nothing, forever (targets are exec'd); coreutils' sleep is in every image, node is not. */
 const IDLE = ['sleep', 'infinity']
 
@@ -98,10 +102,15 @@ export class DockerRuntime implements Runtime {
     }
     const engine = await this.engine()
     const image = spec.image ?? (await ensureImage(engine, this.options.layer, { progress: this.options.progress })).tag
-    const labels = { [RUN_LABEL]: spec.runId }
+    const owner = currentOwner()
+    const labels = { [RUN_LABEL]: spec.runId, ...ownerLabels(owner) }
     const controlRoot = spec.controlDir ?? join(tmpdir(), `${CONTROL_PREFIX}${spec.runId}`)
     const created: { containers: string[]; network?: string } = { containers: [] }
     try {
+      if (spec.controlDir === undefined) {
+        await mkdir(controlRoot, { recursive: true })
+        await writeFile(join(controlRoot, OWNER_FILE), JSON.stringify(owner) + '\n')
+      }
       const networkName = `dstest-${spec.runId}`
       const { id: networkId, ips } = await this.createNetwork(engine, networkName, spec.nodes, labels, spec.runId)
       created.network = networkId
@@ -196,25 +205,47 @@ export class DockerRuntime implements Runtime {
     )
   }
 
-  /** Removes containers, networks and control folders of one run, or of every run. */
-  async cleanup(runId?: string): Promise<{ removed: string[] }> {
+  /**
+   * Removes the containers, networks and control folders of the runs `scope`
+   * selects (control/owner.ts): by default those whose owning dstest is gone.
+   */
+  async cleanup(scope: CleanupScope = {}): Promise<CleanupResult> {
     const engine = await this.engine()
-    const label = runId === undefined ? RUN_LABEL : `${RUN_LABEL}=${runId}`
-    const removed: string[] = []
+    const label = scope.runId === undefined ? RUN_LABEL : `${RUN_LABEL}=${scope.runId}`
     const containers = await engine.listContainers(label)
-    await Promise.all(containers.map((c) => engine.removeContainer(c.id)))
-    removed.push(...containers.map((c) => `container ${c.name}`))
-    for (const n of await engine.listNetworks(label)) {
+    const networks = await engine.listNetworks(label)
+    const folders = (await readdir(tmpdir()).catch(() => [] as string[])).filter((d) => d.startsWith(CONTROL_PREFIX))
+    // Each run's owner, from whatever of it is left: its containers, its network, its control folder.
+    const runs = new Map<string, Owner | undefined>()
+    const note = (runId: string | undefined, owner: Owner | undefined): void => {
+      if (runId === undefined) return
+      if (!runs.has(runId) || (runs.get(runId) === undefined && owner !== undefined)) runs.set(runId, owner)
+    }
+    for (const r of [...containers, ...networks]) note(r.labels[RUN_LABEL], ownerFromLabels(r.labels))
+    for (const d of folders) note(d.slice(CONTROL_PREFIX.length), await readOwnerFile(join(tmpdir(), d)))
+    const { remove, kept } = selectForCleanup(runs, scope)
+    const gone = new Set(remove)
+    const removed: string[] = []
+    const doomed = containers.filter((c) => gone.has(c.labels[RUN_LABEL] ?? ''))
+    await Promise.all(doomed.map((c) => engine.removeContainer(c.id)))
+    removed.push(...doomed.map((c) => `container ${c.name}`))
+    for (const n of networks.filter((n) => gone.has(n.labels[RUN_LABEL] ?? ''))) {
       await engine.removeNetwork(n.id)
       removed.push(`network ${n.name}`)
     }
-    const dirs = (await readdir(tmpdir()).catch(() => [] as string[])).filter((d) =>
-      runId === undefined ? d.startsWith(CONTROL_PREFIX) : d === `${CONTROL_PREFIX}${runId}`,
-    )
-    for (const d of dirs) {
+    for (const d of folders.filter((d) => gone.has(d.slice(CONTROL_PREFIX.length)))) {
       await rm(join(tmpdir(), d), { recursive: true, force: true })
       removed.push(`folder ${join(tmpdir(), d)}`)
     }
-    return { removed }
+    return { removed, kept }
+  }
+}
+
+async function readOwnerFile(controlRoot: string): Promise<Owner | undefined> {
+  try {
+    const o = JSON.parse(await readFile(join(controlRoot, OWNER_FILE), 'utf8')) as Partial<Owner>
+    return typeof o.host === 'string' && typeof o.pid === 'number' ? { host: o.host, pid: o.pid, start: typeof o.start === 'string' ? o.start : undefined } : undefined
+  } catch {
+    return undefined
   }
 }

@@ -24,7 +24,7 @@ export function memoryRuntime(): Runtime {
       }
     },
     async cleanup() {
-      return { removed: [] }
+      return { removed: [], kept: [] }
     },
   }
 }

@@ -4,6 +4,7 @@
  *
  *   /tmp/dstest-run-<run id>/          the run's root: the target's files, data, logs, pid files
  *     dstest/run-id                    the run id (for cleanup of every run)
+ *     dstest/owner                     the dstest that made it (control/owner.ts): host, pid, start
  *     dstest/chain                     the run's iptables chain name
  *     dstest/pids/<pid>                every process the run started (each also carries DSTEST_RUN=<run id> in its environment)
  *     dstest/qdiscs                    interfaces the run put a root qdisc on
@@ -33,6 +34,7 @@ export function chainName(runId: string): string {
 export const marks = (root: string) => ({
   dir: `${root}/dstest`,
   runId: `${root}/dstest/run-id`,
+  owner: `${root}/dstest/owner`,
   chain: `${root}/dstest/chain`,
   pids: `${root}/dstest/pids`,
   qdiscs: `${root}/dstest/qdiscs`,
@@ -42,3 +44,9 @@ export const marks = (root: string) => ({
 
 /** The environment variable every process of the run carries: cleanup kills a pid only when it still carries it. */
 export const RUN_ENV = 'DSTEST_RUN'
+
+/** argv that prints, for each run found on a host, its id and its owner (JSON, or nothing), tab-separated. */
+export function listRunsArgv(): string[] {
+  const script = `for d in ${RUN_DIR_PREFIX}*; do [ -f "$d/dstest/run-id" ] || continue; printf '%s\\t%s\\n' "$(cat "$d/dstest/run-id")" "$(cat "$d/dstest/owner" 2>/dev/null)"; done; true`
+  return ['sh', '-c', script, 'dstest-runs']
+}

@@ -5,13 +5,15 @@
  * faults or its target need (every host's missing pieces in one error);
  * then it makes the run's folder on each host, writes the libfaketime file
  * and installs the target's layer. Everything it made is removed by the
- * cluster's destroy, and by `cleanup` when a run was killed.
+ * cluster's destroy, and by `cleanup` when a run was killed (the run's marks
+ * record its owner, so a bare cleanup leaves running runs alone).
  */
 import { lookup } from 'node:dns/promises'
 import { isIPv4 } from 'node:net'
 import { DstestError, EnvironmentError } from '../../core/errors.js'
 import type { ImageLayer } from '../docker/image.js'
 import { faketimeSpec, FAKETIME_FILE, LIBFAKETIME } from '../faketime.js'
+import { currentOwner, selectForCleanup, type CleanupResult, type CleanupScope, type Owner } from '../owner.js'
 import { nodePath, type ClusterSpec, type Runtime } from '../remote.js'
 import { cleanHost, SshCluster, type SshHost } from './cluster.js'
 import { SshConnection, type ConnectionOptions } from './connection.js'
@@ -19,7 +21,7 @@ import type { HostSpec } from './hosts.js'
 import { installLayer, packLayer } from './layer.js'
 import { parseProbe, probeArgv, unmet, type HostFacts, type Requirements } from './probe.js'
 import { shellCommand } from './quote.js'
-import { chainName, checkRunId, marks, runRoot } from './run-marks.js'
+import { chainName, checkRunId, listRunsArgv, marks, runRoot } from './run-marks.js'
 import { SshRemote } from './remote.js'
 
 export interface SshRuntimeOptions {
@@ -126,38 +128,76 @@ export class SshRuntime implements Runtime {
   }
 
   /**
-   * Removes what runs left on the hosts: one run's processes, qdiscs, chain
-   * and folder (`runId`), or those of every dstest run found there.
+   * Removes what runs left on the hosts (processes, qdiscs, chain, folder),
+   * as `scope` selects (control/owner.ts): one run by id, every run with
+   * `all`, else only runs whose owning dstest is gone.
    */
-  async cleanup(runId?: string): Promise<{ removed: string[] }> {
-    if (runId !== undefined) checkRunId(runId)
+  async cleanup(scope: CleanupScope = {}): Promise<CleanupResult> {
+    if (scope.runId !== undefined) checkRunId(scope.runId)
     const connected = await this.connectAll(this.options.hosts)
     try {
+      const hosts = await Promise.all(
+        connected.map(async (c) => {
+          const r = await c.connection.run(shellCommand(probeArgv(LIBFAKETIME, undefined)), { timeoutMs: 30_000 })
+          const runs = await c.connection.run(shellCommand(listRunsArgv()), { timeoutMs: 30_000 })
+          return { c, host: { connection: c.connection, facts: parseProbe(r.stdout.toString('utf8')) }, runs: parseRuns(runs.stdout.toString('utf8')) }
+        }),
+      )
+      // Each run's owner, from any host that holds its marks.
+      const found = new Map<string, Owner | undefined>()
+      for (const h of hosts) for (const [runId, owner] of h.runs) if (!found.has(runId) || found.get(runId) === undefined) found.set(runId, owner)
+      if (scope.runId !== undefined && !found.has(scope.runId)) found.set(scope.runId, undefined) // its chain may be all that is left
+      const { remove, kept } = selectForCleanup(found, scope)
       const removed: string[] = []
       const warnings: string[] = []
       await Promise.all(
-        connected.map(async (c) => {
-          const r = await c.connection.run(shellCommand(probeArgv(LIBFAKETIME, undefined)), { timeoutMs: 30_000 })
-          const report = await cleanHost({ connection: c.connection, facts: parseProbe(r.stdout.toString('utf8')) }, runId)
-          removed.push(...report.removed.map((x) => `${c.who}: ${x}`))
-          warnings.push(...report.warnings.map((x) => `${c.who}: ${x}`))
+        hosts.map(async ({ c, host, runs }) => {
+          // --all on its own also clears chains whose folder is gone; otherwise only the selected runs, each where it is.
+          const ids = scope.all && scope.test === undefined ? [undefined] : remove.filter((id) => runs.has(id) || id === scope.runId)
+          for (const id of ids) {
+            const report = await cleanHost(host, id)
+            removed.push(...report.removed.map((x) => `${c.who}: ${x}`))
+            warnings.push(...report.warnings.map((x) => `${c.who}: ${x}`))
+          }
         }),
       )
       if (warnings.length > 0) {
         throw new EnvironmentError('E_REMOTE', `cleanup left something behind (${warnings.join('; ')})`, 'log in as root or a user with password-less sudo')
       }
-      return { removed: removed.sort() }
+      return { removed: removed.sort(), kept }
     } finally {
       for (const c of connected) c.connection.close()
     }
   }
 }
 
+/** The output of `listRunsArgv`: run id → its owner, where one was recorded. */
+export function parseRuns(stdout: string): Map<string, Owner | undefined> {
+  const runs = new Map<string, Owner | undefined>()
+  for (const line of stdout.split('\n')) {
+    const [runId, owner] = line.split('\t')
+    if (!runId) continue
+    runs.set(runId.trim(), parseOwner(owner))
+  }
+  return runs
+}
+
+function parseOwner(text: string | undefined): Owner | undefined {
+  try {
+    const o = JSON.parse(text ?? '') as Partial<Owner>
+    return typeof o.host === 'string' && typeof o.pid === 'number' ? { host: o.host, pid: o.pid, start: typeof o.start === 'string' ? o.start : undefined } : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Makes the run's folder (it must not exist yet) with its marks. */
 async function makeRunFolder(h: SshHost, runId: string, root: string): Promise<void> {
   const m = marks(root)
-  const script = 'mkdir -m 755 -- "$1" && mkdir -p -- "$2/pids" "$2/control" && printf "%s\\n" "$3" > "$2/run-id" && printf "%s\\n" "$4" > "$2/chain"'
-  const r = await h.connection.run(shellCommand(['sh', '-c', script, 'dstest-mkrun', root, m.dir, runId, chainName(runId)]), { timeoutMs: 15_000 })
+  const script =
+    'mkdir -m 755 -- "$1" && mkdir -p -- "$2/pids" "$2/control" && printf "%s\\n" "$3" > "$2/run-id" && printf "%s\\n" "$4" > "$2/chain" && printf "%s\\n" "$5" > "$2/owner"'
+  const owner = JSON.stringify(currentOwner())
+  const r = await h.connection.run(shellCommand(['sh', '-c', script, 'dstest-mkrun', root, m.dir, runId, chainName(runId), owner]), { timeoutMs: 15_000 })
   if (r.exitCode !== 0) {
     throw new EnvironmentError('E_CLUSTER', `${h.who}: cannot make the run folder ${root}: ${r.stderr.toString('utf8').trim()}`, 'check /tmp on the host')
   }

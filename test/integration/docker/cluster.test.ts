@@ -83,16 +83,16 @@ describeEngine('cluster lifecycle', () => {
     expect(existsSync(controlRoot)).toBe(false)
   })
 
-  it('cleanup removes what an abandoned run left behind', async () => {
+  it('cleanup --run removes what an abandoned run left behind', async () => {
     const runId = runIdFor('abandoned')
     await runtime.createCluster({ runId, nodes: 2 }) // never destroyed, as after a SIGKILL
-    const { removed } = await runtime.cleanup(runId)
+    const { removed } = await runtime.cleanup({ runId })
     expect(removed.filter((r) => r.startsWith('container'))).toHaveLength(2)
     expect(removed.filter((r) => r.startsWith('network'))).toHaveLength(1)
     const engine = await Engine.connect()
     expect(await engine.listContainers(`${RUN_LABEL}=${runId}`)).toEqual([])
     expect((await readdir(tmpdir())).filter((d) => d.includes(runId))).toEqual([])
-    expect(await runtime.cleanup(runId)).toEqual({ removed: [] })
+    expect(await runtime.cleanup({ runId })).toEqual({ removed: [], kept: [] })
   })
 
   it('no engine at a socket path is E_ENGINE (exit 4) with a fix', async () => {
