@@ -22,7 +22,7 @@ import type { CheckerFold } from './checker.js'
 import { batchVerdict, KeyVerdicts, type BatchVerdict } from './key-verdicts.js'
 import { keyWorkerScript, runOnKeyWorkers } from './key-workers.js'
 import { checkOperations, createModel, type Operation, type OpInput } from './linearizability/index.js'
-import { keyOfOp, libraryOptions, linearizableResult, toOperations, type LinearizableCheck, type LinearizableResult } from './linearizable-result.js'
+import { isClientInvocation, keyOfOp, libraryOptions, linearizableResult, toOperations, type LinearizableCheck, type LinearizableResult } from './linearizable-result.js'
 
 /** Models whose `partition` gives one part per key (`input.key`), so keys can be checked apart. */
 export const KEYED_MODELS: ReadonlySet<string> = new Set(['register', 'cas-register', 'kv'])
@@ -34,8 +34,12 @@ export function keyOfInvocation(op: Op): unknown {
 
 export function foldByKey(c: LinearizableCheck): CheckerFold {
   const index = new KeyIndex(keyOfInvocation)
+  let clientOps = 0
   return {
-    add: (op) => index.add(op),
+    add: (op) => {
+      index.add(op)
+      if (isClientInvocation(op)) clientOps++
+    },
     async finish(source: HistorySource): Promise<LinearizableResult> {
       const started = performance.now()
       const left = (): number | undefined => (c.timeLimitSeconds === undefined ? undefined : Math.max(0, started + c.timeLimitSeconds * 1000 - performance.now()))
@@ -49,7 +53,7 @@ export function foldByKey(c: LinearizableCheck): CheckerFold {
         await onThisThread(source, plan, c, left, verdicts)
       }
       const { result, failing } = verdicts.result(c, performance.now() - started)
-      return linearizableResult(c, result, createModel(c.modelSpec), failing?.operations ?? [], failing?.key)
+      return linearizableResult(c, result, createModel(c.modelSpec), failing?.operations ?? [], failing?.key, clientOps)
     },
   }
 }

@@ -49,6 +49,21 @@ export function toOperations(history: readonly Op[], independent: boolean, nilRe
   return operationsFromJepsen(records, { nilReadIsUnknown })
 }
 
+/** Client operations are invocations (with their completions) by client processes. */
+export function isClientInvocation(op: Op): boolean {
+  return op.type === 'invoke' && op.process !== 'nemesis'
+}
+
+export function clientOperationCount(history: readonly Op[]): number {
+  let n = 0
+  for (const op of history) if (isClientInvocation(op)) n++
+  return n
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US')
+}
+
 /** The key a failure is reported under: the first element of its first op's value, as it is in the history. */
 export function keyOfOp(op: Op | undefined): unknown {
   return (op?.value as unknown[] | undefined)?.[0]
@@ -81,15 +96,29 @@ export function libraryOptions(c: LinearizableCheck, timeoutMs: number | undefin
 /**
  * The checker's result from the library's. `operations` must hold the failing
  * partition's operations (or more) for the explanation; `failedKey` is that
- * partition's key, with `independent`.
+ * partition's key, with `independent`; `clientOps` the client operations of
+ * the whole history (those that failed are not checked, and the summary says so).
  */
-export function linearizableResult(c: LinearizableCheck, result: LinResult, model: BuiltinModel, operations: readonly Operation<OpInput, unknown>[], failedKey: unknown): LinearizableResult {
+export function linearizableResult(
+  c: LinearizableCheck,
+  result: LinResult,
+  model: BuiltinModel,
+  operations: readonly Operation<OpInput, unknown>[],
+  failedKey: unknown,
+  clientOps: number,
+): LinearizableResult {
   const valid = result.result === 'ok' ? true : result.result === 'illegal' ? false : 'unknown'
   const parts = result.stats.partitions
   const word = c.consistency === 'sequential' ? 'sequentially consistent' : 'linearizable'
   const what = c.independent ? `${parts} key(s)` : 'the history'
+  // Client operations are invocations with their completions; those that failed never took effect and are not checked.
+  const dropped = clientOps - result.stats.ops
+  const checked =
+    dropped > 0
+      ? `checked ${count(result.stats.ops)} of ${count(clientOps)} client operations; the ${count(dropped)} that failed cannot have taken effect`
+      : `${count(result.stats.ops)} client operations`
   let summary: string
-  if (valid === true) summary = `${what} ${word} (${result.stats.ops} ops, model ${c.model})`
+  if (valid === true) summary = `${what} ${word} (${checked}; model ${c.model})`
   else if (valid === false) summary = `not ${word}${c.independent ? `: key ${JSON.stringify(failedKey)} has no valid order` : ''} (model ${c.model})`
   else summary = `could not decide: ${result.reason ?? 'search limit reached'}`
   const out: LinearizableResult = {

@@ -17,7 +17,7 @@ import type { Checker } from './checker.js'
 import { checkOperations, createModel, isModelName, modelNames, type Consistency } from './linearizability/index.js'
 import { UnknownNameError, UsageError } from '../core/errors.js'
 import { foldByKey, KEYED_MODELS } from './linearizable-keys.js'
-import { keyOfOp, libraryOptions, linearizableResult, toOperations, type LinearizableCheck, type LinearizableResult } from './linearizable-result.js'
+import { clientOperationCount, keyOfOp, libraryOptions, linearizableResult, toOperations, type LinearizableCheck, type LinearizableResult } from './linearizable-result.js'
 
 export { toOperations, type LinearizableResult } from './linearizable-result.js'
 
@@ -70,7 +70,7 @@ export function linearizable(options: LinearizableOptions): Checker {
       const failed = result.partitions?.find((p) => p.index === result.failedPartition)
       const firstOp = failed?.opIds[0]
       const failedKey = independent && firstOp !== undefined ? keyOfOp(history[firstOp]) : undefined
-      return linearizableResult(c, result, model, operations, failedKey)
+      return linearizableResult(c, result, model, operations, failedKey, clientOperationCount(history))
     },
     ...(independent && KEYED_MODELS.has(name) ? { fold: () => foldByKey(c) } : {}),
   }

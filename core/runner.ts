@@ -35,12 +35,21 @@ export interface RunnerOptions {
   signal?: AbortSignal
   /** Nanoseconds since the start of the test; defaults to a monotonic clock started now. */
   clock?: () => number
+  /**
+   * To continue a history in a later pass (the heal, the final reads): the
+   * index of the first op recorded, and each thread's process from the
+   * previous pass's result, so a process retired by an `info` stays retired.
+   */
+  firstIndex?: number
+  processes?: ReadonlyMap<Thread, Process>
 }
 
 export interface RunnerResult {
   ops: number
   /** True when the run stopped because of the abort signal rather than generator exhaustion. */
   aborted: boolean
+  /** Each thread's process at the end (pass it to the next pass). */
+  processes: ReadonlyMap<Thread, Process>
 }
 
 interface InFlight {
@@ -66,14 +75,14 @@ export async function runGenerator(options: RunnerOptions): Promise<RunnerResult
   const nemesisTimeout = options.nemesisTimeoutMs ?? options.opTimeoutMs * 3
 
   const allThreads: Thread[] = [...Array.from({ length: concurrency }, (_, i) => i), 'nemesis']
-  const processOfThread = new Map<Thread, Process>(allThreads.map((t) => [t, t]))
+  const processOfThread = new Map<Thread, Process>(allThreads.map((t) => [t, options.processes?.get(t) ?? t]))
   const threadOfProcess = (p: Process): Thread => (p === 'nemesis' ? 'nemesis' : p % concurrency)
   const busy = new Set<Thread>()
   const clients = new Map<number, Client>() // by process
   const inFlight = new Map<Thread, InFlight>()
   const completions: { flight: InFlight; completion: Completion; time: number }[] = []
 
-  let index = 0
+  let index = options.firstIndex ?? 0
   let gen: Generator = toGenerator(options.generator)
   let wake: (() => void) | undefined
   const wakeUp = (): void => {
@@ -264,7 +273,7 @@ export async function runGenerator(options: RunnerOptions): Promise<RunnerResult
     signal?.removeEventListener('abort', onAbort)
     await Promise.allSettled([...clients.values()].map((c) => c.close?.()))
   }
-  return { ops: index, aborted }
+  return { ops: index - (options.firstIndex ?? 0), aborted, processes: processOfThread }
 }
 
 function normalise(c: Completion, inv: Invocation): Completion {

@@ -81,6 +81,10 @@ export const TestSpecSchema = z
       group: 'Test',
       describe: 'seconds to wait after healing, before the final reads',
     }),
+    finalTimeout: z.number().positive().max(3600).default(30).register(specDocs, {
+      group: 'Test',
+      describe: 'seconds the final reads may take in all: each is retried after a fail or info until it succeeds or this passes',
+    }),
     seed: z.number().int().min(0).max(2 ** 32 - 1).optional().register(specDocs, {
       group: 'Test',
       describe: 'replay: the same seed and options make the same decisions; printed first and last',

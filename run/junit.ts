@@ -1,12 +1,21 @@
 /**
  * JUnit XML: one testsuite per run, one testcase per checker. A checker that
- * found an anomaly is a <failure>, one that could not decide is an <error>;
- * the seed and the store folder are properties so CI can replay the run.
+ * found an anomaly is a <failure>, one that could not decide is an <error>.
+ * Their body is what CI shows: the explanation, where the report is, and the
+ * exact command that replays the run; the seed, run id and store folder are
+ * also properties.
  */
+import { join } from 'node:path'
+import { STORE_FILES } from '../core/store.js'
 import type { RunSummary } from './reporter.js'
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+}
+
+/** The text of a failure or error: what went wrong, why, where to look, how to replay. */
+function body(run: RunSummary, summary: string, explanation: string | undefined): string {
+  return [summary, ...(explanation ? ['', explanation] : []), '', `report: ${join(run.runDir, STORE_FILES.report)}`, `replay: ${run.replay}`].join('\n')
 }
 
 export function junitXml(testName: string, runs: readonly RunSummary[]): string {
@@ -24,17 +33,19 @@ export function junitXml(testName: string, runs: readonly RunSummary[]): string 
       if (r.valid === true) cases.push(`${open}</testcase>`)
       else if (r.valid === false) {
         sFail++
-        cases.push(`${open}\n      <failure message="${esc(r.summary ?? 'anomaly found')}">${esc(r.summary ?? '')}</failure>\n    </testcase>`)
+        const summary = r.summary ?? 'anomaly found'
+        cases.push(`${open}\n      <failure message="${esc(summary)}">${esc(body(run, summary, r.explanation))}</failure>\n    </testcase>`)
       } else {
         sErr++
-        cases.push(`${open}\n      <error message="${esc(r.summary ?? 'checker could not decide')}">${esc(r.summary ?? '')}</error>\n    </testcase>`)
+        const summary = r.summary ?? 'checker could not decide'
+        cases.push(`${open}\n      <error message="${esc(summary)}">${esc(body(run, summary, r.explanation))}</error>\n    </testcase>`)
       }
     }
     if (cases.length === 0) {
       // The run never reached the checkers (harness error): still one failed case.
       sErr++
       cases.push(
-        `    <testcase classname="${esc(testName)}" name="run" time="${run.seconds.toFixed(3)}">\n      <error message="${esc(run.summary)}">${esc(run.summary)}</error>\n    </testcase>`,
+        `    <testcase classname="${esc(testName)}" name="run" time="${run.seconds.toFixed(3)}">\n      <error message="${esc(run.summary)}">${esc(body(run, run.summary, undefined))}</error>\n    </testcase>`,
       )
     }
     tests += cases.length
@@ -45,8 +56,10 @@ export function junitXml(testName: string, runs: readonly RunSummary[]): string 
         `  <testsuite name="${esc(testName)}${runs.length > 1 ? ` #${i + 1}` : ''}" tests="${cases.length}" failures="${sFail}" errors="${sErr}" time="${run.seconds.toFixed(3)}">`,
         '    <properties>',
         `      <property name="seed" value="${run.seed}"/>`,
+        `      <property name="run-id" value="${esc(run.runId)}"/>`,
         `      <property name="store" value="${esc(run.runDir)}"/>`,
         `      <property name="exit-code" value="${run.exitCode}"/>`,
+        `      <property name="replay" value="${esc(run.replay)}"/>`,
         '    </properties>',
         ...cases,
         '  </testsuite>',

@@ -116,7 +116,8 @@ export function buildNemesisPackage(
 export function planFor(spec: TestSpec, seed: number): string {
   const kinds = parseNemesisKinds(spec.nemesis)
   const nodes = Array.from({ length: spec.nodes }, (_, i) => `n${i + 1}`)
-  const header = `seed ${seed}: nemesis ${kinds.length ? kinds.join(',') : 'none'} on ${nodes.join(' ')}, every ~${spec.nemesisInterval}s for ${spec.timeLimit}s`
+  // Times are seconds since the workload starts: the history's time base, as the run prints them.
+  const header = `seed ${seed}: nemesis ${kinds.length ? kinds.join(',') : 'none'} on ${nodes.join(' ')}, every ~${spec.nemesisInterval}s for ${spec.timeLimit}s (times: seconds since the workload starts)`
   if (kinds.length === 0) return `${header}\nno faults planned\n`
   const plan = planSchedule(kinds, scheduleOptions(spec), { random: nemesisRandom(seed), timeLimitSeconds: spec.timeLimit, nodes })
   return [header, ...plan.map(formatPlannedOp), `then heal: ${kinds.map((k) => `stop ${k}`).join(', ')}`].join('\n') + '\n'

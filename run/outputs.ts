@@ -37,12 +37,12 @@ export function checkOutputPaths(spec: Pick<TestSpec, 'store' | 'junit'>): void 
  * given. The verdict is already decided and stored: an output that cannot be
  * written is a warning, never a different exit code.
  */
-export async function writeRunOutputs(spec: Pick<TestSpec, 'junit'>, outcome: RunOutcome, reporter: Reporter): Promise<void> {
+export async function writeRunOutputs(spec: Pick<TestSpec, 'junit'>, testName: string, outcome: RunOutcome, reporter: Reporter): Promise<void> {
   await writeReport(outcome.runDir).catch((e: unknown) => reporter.warn(`could not write report.html: ${errorText(e)}`))
   if (spec.junit) {
     const path = join(outcome.runDir, STORE_FILES.junit)
     try {
-      writeAtomic(path, junitXml(outcome.runDir, [outcome]))
+      writeAtomic(path, junitXml(testName, [outcome]))
     } catch (e) {
       reporter.warn(`could not write ${path}: ${errorText(e)}`)
     }

@@ -8,11 +8,10 @@ import { ExitCode } from '../core/errors.js'
 import { hasImage } from '../targets/target.js'
 import { writeJunitFile, writeRunOutputs } from './outputs.js'
 import type { PreparedRun } from './preflight.js'
-import type { Reporter } from './reporter.js'
 import { resolveRuntime } from './runtimes.js'
-import { runTest, type RunOutcome } from './test-run.js'
+import { runTest, type RunDeps, type RunOutcome } from './test-run.js'
 
-export async function runSeries(prepared: PreparedRun, io: { reporter: Reporter; signal: AbortSignal }): Promise<RunOutcome[]> {
+export async function runSeries(prepared: PreparedRun, io: Pick<RunDeps, 'reporter' | 'signal' | 'onResources'>): Promise<RunOutcome[]> {
   const { spec, target } = prepared
   const layer = hasImage(target) ? await target.imageLayer() : undefined
   // A first package image takes about a minute to build: say what is going on.
@@ -22,7 +21,7 @@ export async function runSeries(prepared: PreparedRun, io: { reporter: Reporter;
     for (let i = 0; i < spec.testCount; i++) {
       const seed = (prepared.firstSeed + i) >>> 0
       const outcome = await runTest(prepared, seed, { runtime, ...io }, i + 1)
-      await writeRunOutputs(spec, outcome, io.reporter)
+      await writeRunOutputs(spec, prepared.testName, outcome, io.reporter)
       outcomes.push(outcome)
       if (outcome.exitCode === ExitCode.interrupted || io.signal.aborted) break
     }

@@ -103,8 +103,11 @@ export function checkCommand(setExit: (code: number) => void): CommandModule<obj
         },
         guardWrites: holdingSignals,
       })
-      if (argv.json) process.stdout.write(JSON.stringify(outcome.results, null, 2) + '\n')
-      else {
+      if (argv.json) {
+        process.stdout.write(JSON.stringify(outcome.results, null, 2) + '\n')
+        // Standard output holds the JSON alone; where it was written goes to the person.
+        process.stderr.write(`${outcome.run !== undefined ? 'analysis' : 'results'}: ${outcome.outputDir}\n`)
+      } else {
         for (const w of outcome.warnings) process.stderr.write(`warning: ${w}\n`)
         for (const [name, r] of Object.entries(outcome.checkers)) {
           process.stdout.write(`  ${name}: ${verdictWord(r.valid)}${r.summary ? ` - ${r.summary}` : ''}\n`)

@@ -35,14 +35,20 @@ async function run(argv: Args): Promise<number> {
 
   const reporter = makeReporter(prepared.spec)
   const controller = new AbortController()
+  // The run whose containers a forced exit may leave behind (undefined once torn down).
+  let resources: string | undefined
   let signals = 0
   const onSignal = (sig: NodeJS.Signals): void => {
     signals++
     if (signals === 1) {
-      process.stderr.write(`\ndstest: ${sig}: stopping, healing faults and tearing the cluster down (Ctrl-C again to force)\n`)
+      process.stderr.write(`\ndstest: ${sig}: stopping: faults are healed, the cluster removed and what was recorded checked (${sig === 'SIGINT' ? 'Ctrl-C' : sig} again to force)\n`)
       controller.abort(new InterruptedError(sig))
     } else {
-      process.stderr.write('dstest: forced exit; run `dstest cleanup` to remove what is left\n')
+      process.stderr.write(
+        resources === undefined
+          ? 'dstest: forced exit\n'
+          : `dstest: forced exit: run ${resources} may have left containers behind; remove them with \`dstest cleanup --run ${resources}\`\n`,
+      )
       process.exit(ExitCode.interrupted)
     }
   }
@@ -59,7 +65,7 @@ async function run(argv: Args): Promise<number> {
 
   let outcomes: RunOutcome[]
   try {
-    outcomes = await runSeries(prepared, { reporter, signal: controller.signal })
+    outcomes = await runSeries(prepared, { reporter, signal: controller.signal, onResources: (runId) => (resources = runId) })
   } finally {
     process.off('SIGINT', onSignal)
     process.off('SIGTERM', onSignal)

@@ -1,16 +1,20 @@
 /**
- * JSON lines on stdout, one event per line, for tools: {"event":"start",...},
- * {"event":"progress",...} every few seconds, {"event":"nemesis",...},
- * {"event":"finish",...}.
+ * JSON lines on stdout, one event per line, for tools: {"event":"start",...}
+ * (with the run id, the options and the replay command),
+ * {"event":"phase","phase":...,"at":...}, {"event":"progress",...} every few
+ * seconds of the workload, {"event":"nemesis",...}, {"event":"finish",...}.
+ * `at` and `elapsed` are seconds since the workload started, the history's
+ * time base.
  */
 import type { Op } from '../../core/op.js'
-import type { Reporter, RunInfo, RunSummary } from '../../run/reporter.js'
+import type { PhaseName, Reporter, RunInfo, RunSummary } from '../../run/reporter.js'
 import { OpCounts } from './op-counts.js'
 
 export class JsonReporter implements Reporter {
   private counts = new OpCounts()
   private timer: NodeJS.Timeout | undefined
-  private started = 0
+  /** Wall clock of the workload's start (undefined before it). */
+  private workloadStart: number | undefined
 
   constructor(
     private readonly out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
@@ -23,17 +27,18 @@ export class JsonReporter implements Reporter {
 
   start(info: RunInfo): void {
     this.counts = new OpCounts()
-    this.started = Date.now()
+    this.workloadStart = undefined
     this.emit('start', { ...info })
   }
 
-  phase(name: string): void {
-    this.emit('phase', { phase: name })
+  phase(name: PhaseName, at?: number): void {
+    if (name === 'running') this.workloadStart = Date.now() - (at ?? 0) * 1000
+    this.emit('phase', { phase: name, ...(at === undefined ? {} : { at }) })
     if (name === 'running' && !this.timer) {
       this.timer = setInterval(() => {
         const c = this.counts
         this.emit('progress', {
-          elapsed: (Date.now() - this.started) / 1000,
+          elapsed: (Date.now() - (this.workloadStart ?? Date.now())) / 1000,
           ok: c.ok,
           fail: c.fail,
           info: c.info,

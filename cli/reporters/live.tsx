@@ -1,21 +1,23 @@
 /**
  * The live view (ink): one screen that redraws twice a second with the run's
- * phase, elapsed/remaining time, throughput, ok/fail/info counts, the faults in
- * force and the last nemesis events, in words ("partition majority: n1 | n2 n3
- * n4 | n5", "kill n3"), never a JSON value cut short. Used on a terminal; CI
- * logs get `line`.
+ * id, phase, time since the workload started and time left, completed client
+ * operations per second, ok/fail/info counts, the faults in force and the
+ * last nemesis events, in words ("partition majority: n1 | n2 n3 n4 | n5",
+ * "kill n3"), never a JSON value cut short. Times count from the start of the
+ * workload, as the history does. Used on a terminal; CI logs get `line`.
  */
 import { Box, Text, render, type Instance } from 'ink'
 import type { Op } from '../../core/op.js'
-import { LineReporter } from './line.js'
-import { verdictWord, type Reporter, type RunInfo, type RunSummary } from '../../run/reporter.js'
+import { bannerLine, LineReporter } from './line.js'
+import { verdictWord, type PhaseName, type Reporter, type RunInfo, type RunSummary } from '../../run/reporter.js'
 import { OpCounts } from './op-counts.js'
 import { faultDetail, faultKindOf, faultSentence } from '../../report/fault-words.js'
 
 interface ViewState {
   info: RunInfo | undefined
   phase: string
-  elapsed: number
+  /** Seconds since the workload started (undefined before it). */
+  elapsed: number | undefined
   rate: number
   counts: { ok: number; fail: number; info: number }
   faults: string[]
@@ -24,19 +26,20 @@ interface ViewState {
 
 function LiveView({ s }: { s: ViewState }) {
   const limit = s.info?.timeLimitSeconds ?? 0
-  const remaining = Math.max(0, limit - s.elapsed)
+  const elapsed = s.elapsed ?? 0
+  const remaining = Math.max(0, limit - elapsed)
   const width = 30
-  const done = s.phase === 'running' ? Math.min(width, Math.round((s.elapsed / Math.max(1, limit)) * width)) : s.phase === 'cluster' || s.phase === 'setup' ? 0 : width
+  const done = s.elapsed === undefined ? 0 : s.phase === 'running' ? Math.min(width, Math.round((elapsed / Math.max(1, limit)) * width)) : width
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text>
-        <Text bold>dstest</Text> {s.info?.testName} <Text dimColor>seed={s.info?.seed}</Text>
+        <Text bold>dstest</Text> {s.info?.testName} <Text dimColor>run={s.info?.runId} seed={s.info?.seed}</Text>
       </Text>
       <Text>
-        phase <Text color="cyan">{s.phase}</Text>  [{'#'.repeat(done)}{'.'.repeat(width - done)}]  {s.elapsed.toFixed(0)}s / {limit}s ({remaining.toFixed(0)}s left)
+        phase <Text color="cyan">{s.phase}</Text>  [{'#'.repeat(done)}{'.'.repeat(width - done)}]  {s.elapsed === undefined ? `${limit}s of workload` : `${elapsed.toFixed(0)}s / ${limit}s (${remaining.toFixed(0)}s left)`}
       </Text>
       <Text>
-        {s.rate.toFixed(0)} ops/s   <Text color="green">ok {s.counts.ok}</Text>   <Text color="yellow">fail {s.counts.fail}</Text>   <Text color="red">info {s.counts.info}</Text>
+        {s.rate.toFixed(0)} client ops/s   <Text color="green">ok {s.counts.ok}</Text>   <Text color="yellow">fail {s.counts.fail}</Text>   <Text color="red">info {s.counts.info}</Text>
       </Text>
       <Text>
         faults: {s.faults.length ? <Text color="magenta">{s.faults.join(', ')}</Text> : <Text dimColor>none</Text>}
@@ -52,10 +55,11 @@ function LiveView({ s }: { s: ViewState }) {
 
 export class LiveReporter implements Reporter {
   private counts = new OpCounts()
-  private state: ViewState = { info: undefined, phase: 'starting', elapsed: 0, rate: 0, counts: { ok: 0, fail: 0, info: 0 }, faults: [], events: [] }
+  private state: ViewState = { info: undefined, phase: 'starting', elapsed: undefined, rate: 0, counts: { ok: 0, fail: 0, info: 0 }, faults: [], events: [] }
   private instance: Instance | undefined
   private timer: NodeJS.Timeout | undefined
-  private started = 0
+  /** Wall clock of the workload's start (undefined before it). */
+  private workloadStart: number | undefined
   private lastCompleted = 0
   private lastTick = 0
   /** The faults in force, by kind, in words; and the nemesis op waiting for its completion. */
@@ -70,12 +74,14 @@ export class LiveReporter implements Reporter {
 
   start(info: RunInfo): void {
     this.counts = new OpCounts()
-    this.started = Date.now()
-    this.lastTick = this.started
+    this.workloadStart = undefined
+    this.lastTick = Date.now()
     this.lastCompleted = 0
     this.faultWords = new Map()
     this.nemesisInvoke = undefined
-    this.state = { info, phase: 'starting', elapsed: 0, rate: 0, counts: { ok: 0, fail: 0, info: 0 }, faults: [], events: [] }
+    // The banner as a plain line first: it stays in the scrollback when the view is gone.
+    this.stdout.write(bannerLine(info) + '\n')
+    this.state = { info, phase: 'starting', elapsed: undefined, rate: 0, counts: { ok: 0, fail: 0, info: 0 }, faults: [], events: [] }
     this.instance = render(<LiveView s={this.state} />, { stdout: this.stdout, patchConsole: false, exitOnCtrlC: false })
     this.timer = setInterval(() => this.redraw(), 500)
     this.timer.unref()
@@ -89,7 +95,7 @@ export class LiveReporter implements Reporter {
     this.lastTick = now
     this.state = {
       ...this.state,
-      elapsed: (now - this.started) / 1000,
+      elapsed: this.workloadStart === undefined ? undefined : (now - this.workloadStart) / 1000,
       rate,
       counts: { ok: c.ok, fail: c.fail, info: c.info },
       faults: [...this.faultWords].map(([kind, words]) => (words ? `${kind} (${words})` : kind)),
@@ -97,7 +103,13 @@ export class LiveReporter implements Reporter {
     this.instance?.rerender(<LiveView s={this.state} />)
   }
 
-  phase(name: string): void {
+  phase(name: PhaseName, at?: number): void {
+    if (name === 'running') {
+      // Throughput counts from here, not from the cluster's start.
+      this.workloadStart = Date.now() - (at ?? 0) * 1000
+      this.lastTick = this.workloadStart
+      this.lastCompleted = this.counts.completed
+    }
     this.state = { ...this.state, phase: name }
     this.redraw()
   }
@@ -116,7 +128,8 @@ export class LiveReporter implements Reporter {
       if (kind.opens) this.faultWords.set(kind.kind, faultDetail(op.f, op.value ?? planned, planned))
       else this.faultWords.delete(kind.kind)
     }
-    const t = ((Date.now() - this.started) / 1000).toFixed(1)
+    // The history's time: seconds since the workload started.
+    const t = (op.time / 1e9).toFixed(1)
     const outcome = op.type === 'ok' ? '' : op.type === 'fail' ? ` (failed${op.error ? `: ${op.error}` : ''})` : ` (outcome unknown${op.error ? `: ${op.error}` : ''})`
     const line = `${t}s ${faultSentence(op.f, op.value ?? planned, planned)}${outcome}`
     this.state = { ...this.state, events: [...this.state.events, line].slice(-4) }

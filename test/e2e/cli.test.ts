@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { BIN, dstest, dstestSpawn, requireBuild, tempDir } from './helpers.js'
@@ -200,6 +200,55 @@ describe('dstest CLI: running the memory target', () => {
     expect(after.explanation).toMatch(/not linearizable/)
     for (const field of ['summary', 'failedKey', 'explanation'] as const) expect(after[field]).toEqual(during[field])
     expect(after.detail.failedPartition).toBe(during.detail.failedPartition)
+  })
+
+  it('--junit: a failure carries the explanation, the report and the replay command; a JUnit file that fails after the verdict is a warning, and the exit code stays the verdict', async () => {
+    const dir = tempDir()
+    const store = join(dir, 'store')
+    const junit = join(dir, 'ci', 'junit.xml')
+    const child = dstestSpawn(['run', '--target', 'memory', '--bug', 'stale-read', '--time-limit', '3', '--seed', '3', '--store', store, '--junit', junit])
+    let out = ''
+    let err = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (/\] running$/m.test(out)) {
+          clearInterval(poll)
+          resolve()
+        }
+      }, 20)
+    })
+    // While the run runs, the --junit folder (checked before it started) becomes a file.
+    rmSync(join(dir, 'ci'), { recursive: true, force: true })
+    writeFileSync(join(dir, 'ci'), 'not a folder')
+    expect(await exited).toBe(1)
+    expect(err).toBe('')
+    expect(out).toMatch(/verdict: INVALID \(exit 1\)/)
+    expect(out).toMatch(/^warning: could not write the JUnit file .*ci\/junit.xml: --junit .*: .*ci is a file, not a folder/m)
+    const run = realpathSync(join(store, 'latest'))
+    const xml = readFileSync(join(run, 'junit.xml'), 'utf8')
+    const failure = /<failure message="[^"]*">([\s\S]*?)<\/failure>/.exec(xml)?.[1]
+    expect(failure, xml).toBeDefined()
+    expect(failure).toMatch(/^not linearizable: key \d+ has no valid order/)
+    expect(failure).toMatch(/\n\nThe history is not linearizable .*The longest order found places/)
+    expect(failure).toContain(`report: ${join(run, 'report.html')}`)
+    expect(failure).toMatch(/\nreplay: dstest run --target memory --workload register --bug stale-read --time-limit 3 --nemesis none --seed 3$/)
+  })
+
+  it('final reads wait, bounded by --final-timeout, for a system still converging: a verdict rather than unknown', () => {
+    const target = 'test/fixtures/targets/slow-to-converge.mjs'
+    const store = tempDir()
+    // Its reads fail until 2 s after the last write: only the retried final reads get answers.
+    const r = dstest(['run', '--target', target, '--time-limit', '1', '--seed', '1', '--store', store])
+    expect(r.code, r.stdout + r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/stats: VALID - .*read [1-9]\d*\/\d+ ok/)
+    // A bound shorter than the convergence: the reads never succeed, and the verdict says unknown.
+    const short = dstest(['run', '--target', target, '--time-limit', '1', '--final-timeout', '1', '--seed', '1', '--store', store])
+    expect(short.code).toBe(2)
+    expect(short.stdout).toMatch(/stats: UNKNOWN - no read ever succeeded/)
+    expect(short.stdout.split('\n')[0]).toMatch(/ final-timeout=1$/)
   })
 
   it('--test-count runs several seeds and summarises; --reporter json prints JSON lines', () => {

@@ -21,6 +21,11 @@ export function latestRun(store: string): string {
  */
 export function leftovers(store?: string): string[] {
   const runId = store === undefined ? undefined : (JSON.parse(readFileSync(join(latestRun(store), 'test.json'), 'utf8')) as { runId: string }).runId
+  return leftoversOf(runId)
+}
+
+/** Containers and networks labelled with this run id (every dstest run's when undefined). */
+export function leftoversOf(runId: string | undefined): string[] {
   const filter = `label=dstest.run${runId === undefined ? '' : `=${runId}`}`
   const containers = execFileSync('docker', ['ps', '-aq', '--filter', filter], { encoding: 'utf8' }).trim()
   const networks = execFileSync('docker', ['network', 'ls', '-q', '--filter', filter], { encoding: 'utf8' }).trim()
@@ -43,6 +48,13 @@ export function validAndCaughtUnderPartitions(target: string, bug: { name: strin
     expect(r.stderr).toBe('')
     expect(r.stdout).toMatch(/nemesis ok start-partition/)
     expect(r.stdout).toMatch(/verdict: VALID \(exit 0\)/)
+    // One time base, the workload's: it starts at 0 whatever the cluster took, and the countdown counts from there.
+    expect(r.stdout).toMatch(/^\[0\.0s\] running$/m)
+    const progress = /^\[(\d+\.\d)s\] (\d+)s left {2}\d+ client ops\/s/m.exec(r.stdout)
+    expect(progress, r.stdout).not.toBeNull()
+    expect(Math.abs(15 - Number(progress![1]) - Number(progress![2]))).toBeLessThanOrEqual(1)
+    const phases = [...r.stdout.matchAll(/^(?:\[-?\d+\.\ds\] )?(cluster|setup|running|heal|recovery|final reads|teardown|checking)$/gm)].map((m) => m[1])
+    expect(phases).toEqual(['cluster', 'setup', 'running', 'heal', 'recovery', 'final reads', 'teardown', 'checking'])
     expect(r.code).toBe(0)
     expect(results(store).checkers['linearizable']?.valid).toBe(true)
     expect(leftovers(store)).toEqual([])

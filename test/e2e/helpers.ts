@@ -23,6 +23,8 @@ export function dstest(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     env: { ...process.env, ...options.env },
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 120_000,
+    // A CLI stuck in a synchronous loop never runs its SIGTERM handler: a timeout must end it for sure.
+    killSignal: 'SIGKILL',
   })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }

@@ -3,7 +3,7 @@ import type { Client } from '../../../core/client.js'
 import type { GenLike } from '../../../core/generator/types.js'
 import { pairOps, type Completion, type Op } from '../../../core/op.js'
 import { Random } from '../../../core/random.js'
-import { runGenerator, type RunnerOptions } from '../../../core/runner.js'
+import { monotonicClock, runGenerator, type RunnerOptions } from '../../../core/runner.js'
 import { any, clients, limit, nemesis, repeat } from '../../../core/generator/index.js'
 
 /** n write ops, then exhausted. */
@@ -217,4 +217,36 @@ describe('runner', () => {
     expect(reads.filter((o) => o.time < fault.time).length).toBeGreaterThan(30)
   })
 
+  it('a later pass continues the history: its indices, its clock, and processes retired by an info stay retired', async () => {
+    const history: Op[] = []
+    const clock = monotonicClock()
+    const onOp = (op: Op): void => void history.push(op)
+    // Every op of process 0 and 1 times out as info: their threads move on to 3 and 4.
+    const first = await runGenerator({
+      concurrency: 3,
+      opTimeoutMs: 1000,
+      random: new Random(1),
+      onOp,
+      clock,
+      generator: writes(3),
+      openClient: answering((v, process) => (process < 2 ? { type: 'info', value: v } : { type: 'ok', value: v })),
+    })
+    expect(first.processes.get(0)).toBe(3)
+    const second = await runGenerator({
+      concurrency: 3,
+      opTimeoutMs: 1000,
+      random: new Random(1),
+      onOp,
+      clock,
+      firstIndex: history.length,
+      processes: first.processes,
+      generator: writes(6),
+      openClient: answering((v) => ({ type: 'ok', value: v })),
+    })
+    expect(second.ops).toBe(12)
+    checkWellFormed(history)
+    const later = history.slice(6).filter((o) => o.type === 'invoke').map((o) => o.process)
+    expect(later).not.toContain(0)
+    expect(later).not.toContain(1)
+  })
 })

@@ -11,7 +11,7 @@ const warnings: string[] = []
 const reporter: Reporter = { start() {}, phase() {}, op() {}, warn: (m) => void warnings.push(m), finish() {}, close() {} }
 
 function outcome(runDir: string): RunOutcome {
-  return { valid: true, exitCode: 0, summary: '', runDir, seed: 5, ops: 0, seconds: 1.5, checkers: { stats: { valid: true } }, results: { valid: true } }
+  return { valid: true, exitCode: 0, summary: '', runId: 't-0a1b2c', runDir, seed: 5, clientOperations: 0, seconds: 1.5, replay: 'dstest run --seed 5', checkers: { stats: { valid: true } }, results: { valid: true } }
 }
 
 describe('run outputs', () => {
@@ -21,17 +21,17 @@ describe('run outputs', () => {
     a.writeJson('test', { name: 't', seed: 5 })
     a.writeJson('results', { valid: true })
     writeFileSync(a.file('history'), '')
-    await writeRunOutputs({}, outcome(a.path), reporter)
+    await writeRunOutputs({}, 't', outcome(a.path), reporter)
     expect(existsSync(a.file('report'))).toBe(true)
     expect(existsSync(a.file('junit'))).toBe(false)
-    await writeRunOutputs({ junit: join(store, 'j.xml') }, outcome(a.path), reporter)
+    await writeRunOutputs({ junit: join(store, 'j.xml') }, 't', outcome(a.path), reporter)
     expect(readFileSync(a.file('junit'), 'utf8')).toContain('<property name="seed" value="5"/>')
     expect(warnings).toEqual([])
   })
 
   it('a report that cannot be written is a warning, not a lost run', async () => {
     const store = mkdtempSync(join(tmpdir(), 'dstest-outputs-'))
-    await writeRunOutputs({}, outcome(join(store, 'gone')), reporter)
+    await writeRunOutputs({}, 't', outcome(join(store, 'gone')), reporter)
     expect(warnings.pop()).toMatch(/could not write report.html/)
   })
 
@@ -51,7 +51,7 @@ describe('run outputs', () => {
     expect(() => writeJunitFile(join(dir, 'ci', 'junit.xml'), 't', [outcome('r1')], reporter)).not.toThrow()
     expect(warnings.pop()).toMatch(/could not write the JUnit file .*ci\/junit.xml: --junit .*: .*ci is a file, not a folder/)
     // The run's own junit.xml likewise: the run folder is gone.
-    await writeRunOutputs({ junit: join(dir, 'j.xml') }, outcome(join(dir, 'gone')), reporter)
+    await writeRunOutputs({ junit: join(dir, 'j.xml') }, 't', outcome(join(dir, 'gone')), reporter)
     expect(warnings.splice(0)).toEqual([expect.stringMatching(/could not write report.html/), expect.stringMatching(/could not write .*gone\/junit.xml: ENOENT/)])
   })
 })

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ExitCode } from '../../../core/errors.js'
+import { ExitCode, InterruptedError } from '../../../core/errors.js'
 import { preflight } from '../../../run/preflight.js'
-import type { Reporter, RunSummary } from '../../../run/reporter.js'
+import type { PhaseName, Reporter, RunSummary } from '../../../run/reporter.js'
 import { runSeries, worstExit } from '../../../run/series.js'
 import type { RunOutcome } from '../../../run/test-run.js'
 
@@ -50,7 +50,7 @@ describe('runSeries', () => {
     const controller = new AbortController()
     const reporter = recorder()
     const phase = reporter.phase
-    reporter.phase = (p: string) => {
+    reporter.phase = (p: PhaseName) => {
       phase(p)
       if (p === 'running') setTimeout(() => controller.abort(), 300)
     }
@@ -58,6 +58,44 @@ describe('runSeries', () => {
     expect(outcomes).toHaveLength(1)
     expect(outcomes[0]!.exitCode).toBe(ExitCode.interrupted)
     expect(outcomes[0]!.valid).toBe(true)
+  })
+
+  it('reports the phases in order, with times on the history clock once the workload started; test.json keeps them', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'dstest-series-'))
+    const prepared = await preflight({ target: 'memory', timeLimit: 0.5, rate: 1000, seed: 4, store }, undefined)
+    const seen: [PhaseName, number | undefined][] = []
+    const reporter = recorder()
+    reporter.phase = (p: PhaseName, at?: number) => void seen.push([p, at])
+    const [outcome] = await runSeries(prepared, { reporter, signal: new AbortController().signal })
+    expect(seen.map(([p]) => p)).toEqual(['cluster', 'setup', 'running', 'final reads', 'teardown', 'checking'])
+    expect(seen.slice(0, 2).map(([, at]) => at)).toEqual([undefined, undefined])
+    expect(seen[2]![1]).toBeLessThan(0.05)
+    expect(seen[3]![1]).toBeGreaterThanOrEqual(0.5)
+    const test = JSON.parse(readFileSync(join(outcome!.runDir, 'test.json'), 'utf8')) as { runId: string; replay: string; timeline: { base: string; phases: { phase: string; at: number }[] } }
+    expect(test.runId).toBe(outcome!.runId)
+    expect(test.runId).toMatch(/^memory-register-[0-9a-f]{6}$/)
+    expect(test.replay).toBe('dstest run --target memory --workload register --time-limit 0.5 --rate 1000 --nemesis none --seed 4')
+    expect(test.timeline.base).toBe('workload start (history time 0)')
+    expect(test.timeline.phases.map((p) => p.phase)).toEqual(seen.map(([p]) => p))
+    expect(test.timeline.phases[0]!.at).toBeLessThanOrEqual(0)
+  })
+
+  it('Ctrl-C while checking: the check finishes and is stored, and the run exits 130', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'dstest-series-'))
+    const prepared = await preflight({ target: 'memory', timeLimit: 0.5, rate: 1000, testCount: 2, seed: 1, store }, undefined)
+    const controller = new AbortController()
+    const reporter = recorder()
+    const phase = reporter.phase
+    reporter.phase = (p: PhaseName) => {
+      phase(p)
+      if (p === 'checking') controller.abort(new InterruptedError('SIGINT'))
+    }
+    const outcomes = await runSeries(prepared, { reporter, signal: controller.signal })
+    expect(outcomes).toHaveLength(1)
+    expect(outcomes[0]!.exitCode).toBe(ExitCode.interrupted)
+    expect(outcomes[0]!.valid).toBe(true)
+    expect(outcomes[0]!.summary).toMatch(/^interrupted; checked the [\d,]+ client operations recorded/)
+    expect((JSON.parse(readFileSync(join(outcomes[0]!.runDir, 'results.json'), 'utf8')) as { valid: unknown }).valid).toBe(true)
   })
 
   it('worstExit: interrupted > harness error > bad input > anomaly > unknown > valid', () => {
