@@ -46,7 +46,7 @@ export const marks = (root: string) => ({
 export const RUN_ENV = 'DSTEST_RUN'
 
 /** argv that prints, for each run found on a host, its id and its owner (JSON, or nothing), tab-separated. */
-export function listRunsArgv(): string[] {
-  const script = `for d in ${RUN_DIR_PREFIX}*; do [ -f "$d/dstest/run-id" ] || continue; printf '%s\\t%s\\n' "$(cat "$d/dstest/run-id")" "$(cat "$d/dstest/owner" 2>/dev/null)"; done; true`
-  return ['sh', '-c', script, 'dstest-runs']
+export function listRunsArgv(prefix: string = RUN_DIR_PREFIX): string[] {
+  const script = `for d in "$1"*; do [ -f "$d/dstest/run-id" ] || continue; printf '%s\\t%s\\n' "$(cat "$d/dstest/run-id")" "$(cat "$d/dstest/owner" 2>/dev/null)"; done; true`
+  return ['sh', '-c', script, 'dstest-runs', prefix]
 }
