@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { isDstestError } from '../../../core/errors.js'
-import { resolve } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { listTargets, listWorkloads, loadTarget, loadWorkload, resolveTarget, resolveWorkload, targetWorkloadNames, targetWorkloads } from '../../../run/registry.js'
 
 const codeOf = async (p: Promise<unknown>): Promise<string | undefined> =>
@@ -19,6 +22,19 @@ describe('target and workload registry', () => {
   it('refuses unknown names with the valid ones (exit 3)', async () => {
     expect(await codeOf(resolveTarget('nope'))).toMatch(/^E_UNKNOWN_NAME unknown target 'nope': choose one of: raft-kv, chain-kv, memory/)
     expect(await codeOf(resolveWorkload('bnak'))).toMatch(/^E_UNKNOWN_NAME unknown workload 'bnak': choose one of: register, set, bank, counter, unique-ids, queue, long-fork, list-append, rw-register/)
+  })
+
+  it('refuses a module path that is a folder or a pipe, rather than importing it (a pipe would never finish loading)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dstest-registry-'))
+    try {
+      mkdirSync(join(dir, 'folder.mjs'))
+      expect(spawnSync('mkfifo', [join(dir, 'pipe.mjs')]).status).toBe(0)
+      for (const name of ['folder.mjs', 'pipe.mjs']) {
+        expect(await codeOf(loadTarget(join(dir, name)))).toBe(`E_USAGE ${join(dir, name)} is not a file: pass the path of a .js, .mjs, .ts or .mts file that exports a target`)
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it('loads a workload module by path, and refuses a module that is not what was asked for', async () => {
