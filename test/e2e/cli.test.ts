@@ -242,8 +242,15 @@ describe('dstest CLI: running the memory target', () => {
     const store = tempDir()
     // Its reads fail until 2 s after the last write: only the retried final reads get answers.
     const r = dstest(['run', '--target', target, '--time-limit', '1', '--seed', '1', '--store', store])
-    expect(r.code, r.stdout + r.stderr).toBe(0)
-    expect(r.stdout).toMatch(/stats: VALID - .*read [1-9]\d*\/\d+ ok/)
+    // Reads answered: the final reads waited. (The stats line may still be
+    // unknown for cas alone: in a 1 s run under load, every cas can miss its
+    // expected value, and then stats says so and nothing else.)
+    expect(r.stdout, r.stdout + r.stderr).toMatch(/stats: (VALID|UNKNOWN) - .*read [1-9]\d*\/\d+ ok/)
+    expect(r.stdout).toMatch(/linearizable: VALID/)
+    if (r.code !== 0) {
+      expect(r.code, r.stdout + r.stderr).toBe(2)
+      expect(r.stdout).toMatch(/stats: UNKNOWN - no cas ever succeeded/)
+    }
     // A bound shorter than the convergence: the reads never succeed, and the verdict says unknown.
     const short = dstest(['run', '--target', target, '--time-limit', '1', '--final-timeout', '1', '--seed', '1', '--store', store])
     expect(short.code).toBe(2)
