@@ -25,7 +25,7 @@ describe('dstest check with the transactional checkers', () => {
     expect(lines.find((l) => l.startsWith('ruled out: '))).toMatch(/^ruled out: consistent-view, repeatable-read \(and so also .*serializable/)
     expect(lines).toContain('G-single-item: T1 -rw(k255, 8)-> T2 -wr(k255, 8)-> T3 -ww(k256, 3)-> T1')
     expect(r.stdout).toMatch(/So T1 would have to come before itself: a cycle in which exactly one transaction missed another's effects/)
-    expect(lines).toContain('verdict: INVALID (exit 1) 8 ops')
+    expect(lines).toContain('verdict: INVALID (exit 1) 4 client operations')
   })
 
   it('--consistency-models chooses what counts: a write skew is fine for snapshot isolation, not for repeatable read', () => {
