@@ -45,8 +45,9 @@ const caught: (Case & { finding: RegExp })[] = [
   // split leaves it with the majority in about 3 of 5 faults, and one 30 s run at load 5-11 had none).
   { workload: 'unique-ids', target: 'raft-kv', args: ['--bug', 'local-ids', '--nemesis', 'partition', '--partition', 'primaries'], finding: /unique-ids: INVALID - \d+ id\(s\) returned more than once/ },
   { workload: 'queue', target: 'raft-kv', args: ['--bug', 'early-dequeue', '--nemesis', 'partition'], finding: /queue: INVALID - .*value\(s\) dequeued more than once/ },
-  // A torn read needs no fault, only writes landing between its per-key reads: the fastest run finds most.
-  { workload: 'long-fork', target: 'raft-kv', args: ['--bug', 'torn-read', '--nemesis', 'none'], finding: /long-fork: INVALID - \d+ long fork\(s\)/ },
+  // No long-fork case: raft-kv's torn-read was caught in 1 of 3 campaign runs (README "Measured") and
+  // missed in a CI rehearsal, so CI cannot rely on it; the long-fork checker's caught case on every
+  // CI run is the memory target's long-fork bug (test/e2e/classic-run.test.ts).
 ]
 
 describe.skipIf(!engine)(`the classic workloads on the bundled targets, on Docker${engine ? '' : ' (skipped: no Docker engine answers `docker info`)'}`, () => {
