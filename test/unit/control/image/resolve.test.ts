@@ -41,10 +41,10 @@ describe('resolveLayer: files and folders', () => {
     await symlink('v2', join(root, 'app', 'current'))
     // Absolute, but inside the folder: becomes relative.
     await symlink(join(root, 'app', 'v2', 'server.js'), join(root, 'app', 'main.js'))
-    await mkdir(join(root, 'shared'))
-    await writeFile(join(root, 'shared', 'lib.js'), 'lib')
-    await symlink('../shared/lib.js', join(root, 'app', 'lib.js'))
-    await symlink('../shared', join(root, 'app', 'vendor'))
+    await mkdir(join(root, 'common'))
+    await writeFile(join(root, 'common', 'lib.js'), 'lib')
+    await symlink('../common/lib.js', join(root, 'app', 'lib.js'))
+    await symlink('../common', join(root, 'app', 'vendor'))
     const { entries, packages } = await resolveLayer({ name: 'kv', files: [{ from: join(root, 'app'), to: '/opt/kv' }] })
     expect(packages).toEqual([])
     expect(shape(entries)).toEqual([
@@ -57,7 +57,7 @@ describe('resolveLayer: files and folders', () => {
       '/opt/kv/vendor/',
       '/opt/kv/vendor/lib.js (644)',
     ])
-    expect(entries.find((e) => e.path === '/opt/kv/lib.js')).toMatchObject({ from: join(root, 'shared', 'lib.js'), size: 3 })
+    expect(entries.find((e) => e.path === '/opt/kv/lib.js')).toMatchObject({ from: join(root, 'common', 'lib.js'), size: 3 })
   })
 
   it('follows a symlink given as `from`, and applies a mode to a single file', async () => {
