@@ -11,8 +11,8 @@
  * refused with its line number when it is not an operation. A torn last line
  * (the writer died mid-line) is dropped with a warning, as the reader does.
  */
-import { open, type FileHandle } from 'node:fs/promises'
 import { HistoryError } from '../core/errors.js'
+import { openHistoryForRead } from '../core/history/open-history.js'
 import { isOpType, type Op, type OpType } from '../core/op.js'
 
 /** What the scanner hands over for each line. Reused between lines: copy what you keep. */
@@ -56,13 +56,7 @@ const UNREADABLE = new Unreadable()
  * `false` to stop early. Returns the number of operations seen.
  */
 export async function scanHistory(path: string, visit: (op: ScannedOp) => boolean | void, onWarning: (w: string) => void = () => {}): Promise<number> {
-  let file: FileHandle
-  try {
-    file = await open(path, 'r')
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new HistoryError(path, undefined, 'no such file')
-    throw e
-  }
+  const file = await openHistoryForRead(path)
   const op = new ScannedOp()
   const names = new StringTable()
   let count = 0

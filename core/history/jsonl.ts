@@ -8,8 +8,8 @@
  * warning.
  */
 import { closeSync, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs'
-import { open, type FileHandle } from 'node:fs/promises'
 import { HistoryError } from '../errors.js'
+import { openHistoryForRead } from './open-history.js'
 import { isOpType, type Op } from '../op.js'
 import type { HistoryPositions } from './positions.js'
 import { HistoryOrder, jsonTextProblem } from './validate.js'
@@ -155,14 +155,7 @@ export async function* streamHistoryJsonl(
 
   // Large byte blocks, decoded only up to their last newline (a newline byte never
   // occurs inside a UTF-8 sequence), so no line is split and no text is joined.
-  let file: FileHandle
-  try {
-    file = await open(path, 'r')
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException
-    if (err.code === 'ENOENT') throw new HistoryError(path, undefined, 'no such file')
-    throw e
-  }
+  const file = await openHistoryForRead(path)
   let rest = ''
   // The file offset of the first byte of `carry` (and so of the next block's data).
   let offset = 0

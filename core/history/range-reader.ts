@@ -5,10 +5,10 @@
  * file was validated by a full pass already, so lines are only parsed; blank
  * lines are skipped and a torn last line is left out, as the full pass does.
  */
-import { open, type FileHandle } from 'node:fs/promises'
 import { HistoryError } from '../errors.js'
 import type { Op } from '../op.js'
 import type { HistoryPositions } from './positions.js'
+import { openHistoryForRead } from './open-history.js'
 
 /** Ops at positions from..to, both included. */
 export type PositionRange = readonly [from: number, to: number]
@@ -18,13 +18,7 @@ const YIELD_OPS = 8192
 
 /** The ops in `ranges` (ascending, not overlapping), in order, in blocks; each op's `index` is its position. */
 export async function* readHistoryRanges(path: string, ranges: readonly PositionRange[], positions: HistoryPositions): AsyncGenerator<Op[]> {
-  let file: FileHandle
-  try {
-    file = await open(path, 'r')
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new HistoryError(path, undefined, 'no such file')
-    throw e
-  }
+  const file = await openHistoryForRead(path)
   const buffer = Buffer.allocUnsafe(READ_BLOCK)
   // The reader's place: `text` holds whole lines decoded from the file, `at` is
   // the start of the next one, which is op `position` (unless blank); `carry` is
