@@ -12,12 +12,17 @@
  *   that promise at-least-once delivery, as Jepsen's total queue treats them);
  * - `recovered`: dequeued although its enqueue timed out (a legal outcome);
  * - `unconfirmed`: acknowledged, never dequeued, and the queue was never seen
- *   empty afterwards: it may still be queued (not drained), so not judged.
+ *   empty afterwards: it may still be queued (not drained), so not judged;
+ * - `maybe-taken`: never dequeued by an ok dequeue, but received by a dequeue
+ *   that ended `info` with the value it received (its client got the value and
+ *   then lost the answer to its acknowledgement): delivered, so not lost, and
+ *   if it also came out elsewhere that is a redelivery, not a duplicate.
  *
- * A dequeue that timed out may have taken a value without saying which: lost
- * values are reported as an anomaly only when there are more of them than such
- * dequeues (and never after a drain that timed out); otherwise the verdict is
- * unknown. Invalid on lost, unexpected or (unless `atLeastOnce`) duplicated values.
+ * A dequeue that timed out without saying what it received may have taken a
+ * value: lost values are reported as an anomaly only when there are more of
+ * them than such dequeues (and never after a drain that timed out); otherwise
+ * the verdict is unknown. Invalid on lost, unexpected or (unless `atLeastOnce`)
+ * duplicated values.
  *
  * With `fifo` (for queues that promise order), the history is also checked for
  * linearizability against the FIFO queue model of checkers/linearizability:
@@ -39,7 +44,7 @@ export interface QueueCheckerOptions {
   fifoTimeLimitSeconds?: number
 }
 
-export type QueueFinding = 'lost' | 'unexpected' | 'duplicated' | 'recovered' | 'unconfirmed'
+export type QueueFinding = 'lost' | 'unexpected' | 'duplicated' | 'recovered' | 'unconfirmed' | 'maybe-taken'
 
 export interface QueueResult extends CheckResult {
   checker: 'queue'
@@ -72,7 +77,11 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
       const dequeued = new Map<string, { value: unknown; times: number }>()
       /** History indexes at which the queue was seen empty (invocations of ok empty dequeues and drains). */
       const empty: number[] = []
+      /** info/pending dequeues that did not say what they received. */
       let uncertain = 0
+      /** Values received by dequeues that ended info (see `maybe-taken`). */
+      const received = new Map<string, unknown>()
+      let receivedOps = 0
       let uncertainDrain = false
       let out = 0
       const take = (v: unknown): void => {
@@ -91,8 +100,13 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
           enqueues.set(JSON.stringify(invoke.value) ?? 'null', e)
         } else if (invoke.f === 'dequeue' || invoke.f === 'drain') {
           if (type === 'info' || type === 'pending') {
+            const seen = type === 'info' ? complete!.value : null
             if (invoke.f === 'drain') uncertainDrain = true
-            else uncertain++
+            else if (seen === null || seen === undefined) uncertain++
+            else {
+              received.set(JSON.stringify(seen), seen)
+              receivedOps++
+            }
             continue
           }
           if (type !== 'ok') continue
@@ -106,7 +120,7 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
         }
       }
       const lastEmpty = empty.reduce((a, b) => Math.max(a, b), -1)
-      const counts: Record<QueueFinding, number> = { lost: 0, unexpected: 0, duplicated: 0, recovered: 0, unconfirmed: 0 }
+      const counts: Record<QueueFinding, number> = { lost: 0, unexpected: 0, duplicated: 0, recovered: 0, unconfirmed: 0, 'maybe-taken': 0 }
       const examples: QueueResult['examples'] = {}
       const note = (kind: QueueFinding, v: unknown): void => {
         counts[kind]++
@@ -116,9 +130,11 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
       let acknowledged = 0
       for (const [id, e] of enqueues) {
         const d = dequeued.get(id)
+        const seen = received.has(id)
         if (e.type === 'ok') acknowledged++
-        if (d && e.type !== 'ok' && e.type !== 'fail') note('recovered', e.value)
-        if (d || e.type !== 'ok') continue
+        if ((d || seen) && e.type !== 'ok' && e.type !== 'fail') note('recovered', e.value)
+        if (!d && seen && e.type === 'ok') note('maybe-taken', e.value)
+        if (d || seen || e.type !== 'ok') continue
         if (e.completeIndex !== undefined && lastEmpty > e.completeIndex) note('lost', e.value)
         else note('unconfirmed', e.value)
       }
@@ -126,6 +142,10 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
         const e = enqueues.get(id)
         if (!e || e.type === 'fail') note('unexpected', d.value)
         if (d.times > 1) note('duplicated', d.value)
+      }
+      for (const [id, v] of received) {
+        const e = enqueues.get(id)
+        if (!dequeued.has(id) && (!e || e.type === 'fail')) note('unexpected', v)
       }
       const show = (kind: QueueFinding): string => ` (e.g. ${(examples[kind] ?? []).slice(0, 3).map((v) => JSON.stringify(v)).join(', ')})`
       const bad: string[] = []
@@ -139,7 +159,8 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
       if (counts.unexpected) bad.push(`${counts.unexpected} unexpected value(s): dequeued but never (successfully) enqueued${show('unexpected')}`)
       if (counts.duplicated && !options.atLeastOnce) bad.push(`${counts.duplicated} value(s) dequeued more than once${show('duplicated')}`)
       if (counts.unconfirmed) doubt.push(`${counts.unconfirmed} acknowledged value(s) never dequeued, and the queue was not seen empty after them (not drained?)${show('unconfirmed')}`)
-      const tally = `${acknowledged}/${enqueues.size} enqueues acknowledged, ${out} dequeued, ${counts.recovered} recovered${options.atLeastOnce ? `, ${counts.duplicated} duplicated (allowed: at least once)` : ''}`
+      const takes = receivedOps ? `, ${receivedOps} received by dequeues that then timed out (${counts['maybe-taken']} of them dequeued nowhere else)` : ''
+      const tally = `${acknowledged}/${enqueues.size} enqueues acknowledged, ${out} dequeued${takes}, ${counts.recovered} recovered${options.atLeastOnce ? `, ${counts.duplicated} duplicated (allowed: at least once)` : ''}`
       const result: QueueResult = {
         valid: bad.length ? false : doubt.length || enqueues.size === 0 ? 'unknown' : true,
         summary: bad.length || doubt.length ? `${[...bad, ...doubt].join('; ')} (${tally})` : enqueues.size === 0 ? `nothing was enqueued, so nothing could be judged (${tally})` : `every acknowledged value dequeued ${options.atLeastOnce ? 'at least once' : 'exactly once'} (${tally})`,
@@ -149,7 +170,7 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
         dequeued: out,
         counts,
         examples,
-        uncertainDequeues: uncertain + (uncertainDrain ? 1 : 0),
+        uncertainDequeues: uncertain + receivedOps + (uncertainDrain ? 1 : 0),
       }
       if (options.fifo) {
         const fifo = await checkFifo(history, context, options.fifoTimeLimitSeconds ?? 60)

@@ -13,7 +13,10 @@
  *     turned it down before changing anything               → try again ('now', or
  *                                                             'later' after a back-off),
  *                                                             or fail ('never')
- *   it resolved { type: 'unknown' }: it may have applied    → info (a read: try again)
+ *   it resolved { type: 'unknown' }: it may have applied    → info (a read: try again);
+ *     with a `value`, the info completion carries it: what the client learned
+ *     before the answer was lost (a dequeue's message whose acknowledgement
+ *     went unconfirmed), so a checker can tell which value it may have taken
  *   it threw NoAnswer(sent = false): the request certainly
  *     never left (connection refused, aborted before send)  → try again after a back-off
  *   it threw NoAnswer(sent = true), or anything else         → info (a read: try again)
@@ -59,8 +62,8 @@ export type AttemptOutcome =
   | { type: 'ok'; value?: unknown; node?: string }
   /** Certainly not applied. `retry`: 'now' when the answer named another node to ask, 'later' to ask again after a back-off, 'never' when asking again cannot help. */
   | { type: 'refused'; error: string; retry: 'now' | 'later' | 'never'; node?: string }
-  /** May have taken effect (or may yet). */
-  | { type: 'unknown'; error: string; node?: string }
+  /** May have taken effect (or may yet). `value`: what the attempt learned before its answer was lost (the info completion's value; the invocation's when absent). */
+  | { type: 'unknown'; error: string; node?: string; value?: unknown }
 
 export interface RequestAttempt {
   /** 1 for the first attempt. */
@@ -89,7 +92,7 @@ export async function performRequest(op: Invocation, options: PerformRequestOpti
   const { signal, readOnly } = options
   const deadline = options.deadline ?? Date.now() + (options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)
   let node = options.node
-  const done = (type: Completion['type'], error: string): Completion => ({ type, value: op.value, node, error })
+  const done = (type: Completion['type'], error: string, value: unknown = op.value): Completion => ({ type, value, node, error })
   let lastError = 'aborted before sending'
   for (let n = 1; ; n++) {
     // Every attempt so far certainly had no effect, and nothing is in flight.
@@ -102,7 +105,7 @@ export async function performRequest(op: Invocation, options: PerformRequestOpti
     }
     node = outcome.node ?? node
     if (outcome.type === 'ok') return { type: 'ok', value: outcome.value, node }
-    if (outcome.type === 'unknown' && !readOnly) return done('info', outcome.error)
+    if (outcome.type === 'unknown' && !readOnly) return done('info', outcome.error, 'value' in outcome ? outcome.value : op.value)
     if (outcome.type === 'refused' && outcome.retry === 'never') return done('fail', outcome.error)
     lastError = outcome.error
     const wait = outcome.type === 'refused' && outcome.retry === 'now' ? 0 : backoffMs(n)

@@ -13,10 +13,10 @@
 //               by a partition does not hold it up), which the broker answers
 //               only after it has read the ack:
 //               get-empty → ok null; ack read → ok v; ack sent but its arrival
-//               unknown → info (the message may come back); nothing acked
-//               (no get-ok, or the channel closed before the ack was sent) →
-//               fail, since AMQP 0-9-1 returns unacknowledged messages to the
-//               queue when their channel closes.
+//               unknown → info v (the message it got, which may come back);
+//               nothing acked (no get-ok, or the channel closed before the
+//               ack was sent) → fail, since AMQP 0-9-1 returns unacknowledged
+//               messages to the queue when their channel closes.
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib'
 import { NoAnswer, performRequest, type AttemptOutcome, type Client, type Completion, type Invocation } from 'dstest'
 
@@ -138,7 +138,8 @@ export class RabbitQueueClient implements Client {
       await Promise.race([channel.prefetch(0), aborted, late])
     } catch (e) {
       this.drop()
-      throw new NoAnswer(true, `got ${JSON.stringify(value)}, acked, but the broker did not answer after the ack: ${(e as Error).message}`)
+      // The ack may or may not have landed: info, carrying the value so the checker knows which message this dequeue may have taken.
+      return { type: 'unknown', value, error: `got ${JSON.stringify(value)}, acked, but the broker did not answer after the ack: ${(e as Error).message}` }
     }
     return { type: 'ok', value }
   }

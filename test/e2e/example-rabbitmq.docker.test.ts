@@ -3,8 +3,9 @@
  * the built CLI loads the target by path, builds the rabbitmq-server package
  * image if this engine lacks it (debootstrap from Debian's mirrors, about 3
  * minutes on a fresh machine), starts a 3-node cluster with a quorum queue and
- * partitions it; every confirmed message must come out, and the run must
- * leave no container or network behind.
+ * partitions it; every confirmed message must come out (or the only doubt is
+ * a dequeue that got no answer), and the run must leave no container or
+ * network behind.
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -23,10 +24,13 @@ describe.skipIf(!engine)(`the RabbitMQ example on Docker${engine ? '' : ' (skipp
     )
     expect(r.stdout).toMatch(/target=rabbitmq workload=queue nemesis=partition/)
     expect(r.stdout).toMatch(/nemesis ok start-partition/)
-    expect(r.stdout).toMatch(/queue: VALID - every acknowledged value dequeued at least once \(\d+\/\d+ enqueues acknowledged/)
-    expect(r.stdout).toMatch(/verdict: VALID \(exit 0\)/)
-    expect(r.code).toBe(0)
-    expect(results(store).checkers['queue']?.valid).toBe(true)
+    // Valid, or unknown for one reason only: a dequeue got no answer at all before --op-timeout (under a
+    // loaded CI machine it can), so it may have taken the value the queue no longer holds. Never invalid.
+    const valid = /queue: VALID - every acknowledged value dequeued at least once \(\d+\/\d+ enqueues acknowledged/.test(r.stdout)
+    if (!valid) expect(r.stdout).toMatch(/queue: UNKNOWN - \d+ acknowledged value\(s\) never dequeued though the queue was later empty \(e\.g\. [^)]*\), but \d+ dequeue\(s\) timed out and may have taken them \(/)
+    expect(r.stdout).toMatch(valid ? /verdict: VALID \(exit 0\)/ : /verdict: UNKNOWN \(exit 2\)/)
+    expect(r.code).toBe(valid ? 0 : 2)
+    expect(results(store).checkers['queue']?.valid).toBe(valid ? true : 'unknown')
     expect(existsSync(join(latestRun(store), 'nodes', 'n1', 'rabbit@n1.log'))).toBe(true)
     expect(leftovers(store)).toEqual([])
   }, 1_000_000)

@@ -23,7 +23,7 @@ describe('queue checker: one history per finding', () => {
     const h = filled().call(1, 'dequeue', null, 1).call(1, 'dequeue', null, 3).call(1, 'dequeue', null, null)
     const r = await check(h.ops)
     expect(r.valid).toBe(false)
-    expect(r.counts).toEqual({ lost: 1, unexpected: 0, duplicated: 0, recovered: 0, unconfirmed: 0 })
+    expect(r.counts).toEqual({ lost: 1, unexpected: 0, duplicated: 0, recovered: 0, unconfirmed: 0, 'maybe-taken': 0 })
     expect(r.examples.lost).toEqual([2])
     expect(r.summary).toMatch(/^1 acknowledged value\(s\) never dequeued though the queue was later empty \(e\.g\. 2\)/)
   })
@@ -37,6 +37,40 @@ describe('queue checker: one history per finding', () => {
     const u = await check(undrained.ops)
     expect(u.valid).toBe('unknown')
     expect(u.counts.unconfirmed).toBe(2)
+  })
+
+  it('maybe-taken: a dequeue that timed out after receiving a value (info with that value) delivered it, so it is not lost', async () => {
+    const h = filled().call(1, 'dequeue', null, 1).call(2, 'dequeue', null, 2, 'info').call(1, 'dequeue', null, 3).call(1, 'dequeue', null, null)
+    for (const options of [{}, { atLeastOnce: true }]) {
+      const r = await check(h.ops, options)
+      expect(r.valid).toBe(true)
+      expect(r.counts).toMatchObject({ lost: 0, 'maybe-taken': 1, duplicated: 0 })
+      expect(r.uncertainDequeues).toBe(1)
+      expect(r.summary).toMatch(/3\/3 enqueues acknowledged, 2 dequeued, 1 received by dequeues that then timed out \(1 of them dequeued nowhere else\)/)
+    }
+  })
+
+  it('maybe-taken: a value received by a dequeue that timed out and then dequeued again is a redelivery, not a duplicate', async () => {
+    const h = filled().call(2, 'dequeue', null, 2, 'info').call(1, 'dequeue', null, 1).call(1, 'dequeue', null, 2).call(1, 'dequeue', null, 3).call(1, 'dequeue', null, null)
+    const r = await check(h.ops)
+    expect(r.valid).toBe(true)
+    expect(r.counts).toMatchObject({ duplicated: 0, 'maybe-taken': 0 })
+  })
+
+  it('a value received by a dequeue that timed out excuses only that value: another missing value is lost', async () => {
+    const h = filled().call(2, 'dequeue', null, 1, 'info').call(1, 'dequeue', null, 3).call(1, 'dequeue', null, null)
+    const r = await check(h.ops)
+    expect(r.valid).toBe(false)
+    expect(r.counts).toMatchObject({ lost: 1, 'maybe-taken': 1 })
+    expect(r.examples.lost).toEqual([2])
+    expect(r.summary).toMatch(/^1 acknowledged value\(s\) never dequeued though the queue was later empty \(e\.g\. 2\) \(3\/3 enqueues/)
+  })
+
+  it('a value received by a dequeue that timed out, which no one enqueued, is unexpected', async () => {
+    const h = filled().call(2, 'dequeue', null, 9, 'info').call(1, 'drain', null, [1, 2, 3])
+    const r = await check(h.ops)
+    expect(r.valid).toBe(false)
+    expect(r.examples.unexpected).toEqual([9])
   })
 
   it('unexpected: dequeued but never enqueued, or its enqueue failed', async () => {
@@ -105,12 +139,15 @@ function bruteForce(history: readonly Op[]): Record<string, number> {
   const outs = calls.filter((c) => c.inv.f === 'dequeue' && c.done?.type === 'ok' && c.done.value !== null).map((c) => c.done!.value)
   const emptyAt = calls.filter((c) => c.inv.f === 'dequeue' && c.done?.type === 'ok' && c.done.value === null).map((c) => c.inv.index)
   const enq = calls.filter((c) => c.inv.f === 'enqueue')
-  const counts = { lost: 0, unexpected: 0, duplicated: 0, recovered: 0, unconfirmed: 0 }
+  const received = calls.filter((c) => c.inv.f === 'dequeue' && c.done?.type === 'info' && c.done.value !== null).map((c) => c.done!.value)
+  const counts = { lost: 0, unexpected: 0, duplicated: 0, recovered: 0, unconfirmed: 0, 'maybe-taken': 0 }
   for (const e of enq) {
     const n = outs.filter((v) => v === e.inv.value).length
+    const seen = received.includes(e.inv.value)
     const type = e.done?.type ?? 'pending'
-    if (n > 0 && type !== 'ok' && type !== 'fail') counts.recovered++
-    if (n > 0 || type !== 'ok') continue
+    if ((n > 0 || seen) && type !== 'ok' && type !== 'fail') counts.recovered++
+    if (n === 0 && seen && type === 'ok') counts['maybe-taken']++
+    if (n > 0 || seen || type !== 'ok') continue
     if (emptyAt.some((i) => i > e.done!.index)) counts.lost++
     else counts.unconfirmed++
   }
@@ -119,14 +156,18 @@ function bruteForce(history: readonly Op[]): Record<string, number> {
     if (!e || e.done?.type === 'fail') counts.unexpected++
     if (outs.filter((x) => x === v).length > 1) counts.duplicated++
   }
+  for (const v of new Set(received)) {
+    const e = enq.find((c) => c.inv.value === v)
+    if (!outs.includes(v) && (!e || e.done?.type === 'fail')) counts.unexpected++
+  }
   return counts
 }
 
 describe('queue checker: agrees with the definitions on random histories', () => {
-  it('lost, unexpected, duplicated, recovered and unconfirmed counts (2,000 histories)', async () => {
+  it('lost, unexpected, duplicated, recovered, unconfirmed and maybe-taken counts (2,000 histories)', async () => {
     const call = fc.oneof(
       fc.record({ f: fc.constant('enqueue'), value: fc.integer({ min: 0, max: 5 }), type: fc.constantFrom('ok', 'ok', 'fail', 'info') }),
-      fc.record({ f: fc.constant('dequeue'), value: fc.constant(null), result: fc.option(fc.integer({ min: 0, max: 6 })), type: fc.constantFrom('ok', 'ok', 'ok', 'fail') }),
+      fc.record({ f: fc.constant('dequeue'), value: fc.constant(null), result: fc.option(fc.integer({ min: 0, max: 6 })), type: fc.constantFrom('ok', 'ok', 'ok', 'fail', 'info') }),
     ) as fc.Arbitrary<Call>
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(call, { maxLength: 5 }), { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 40 }), async (procs, picks) => {

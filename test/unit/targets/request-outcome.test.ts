@@ -48,6 +48,12 @@ describe('performRequest (the outcome rule and the retry policy)', () => {
     expect([thrown.completion.type, thrown.attempts]).toEqual(['info', 1])
   })
 
+  it('an unknown outcome that learned a value (a dequeue that received a message, then lost the answer to its ack) is info carrying that value', async () => {
+    const r = await performOver([{ type: 'unknown', error: 'no answer after the ack', value: 42 }, { type: 'ok' }])
+    expect(r.completion).toEqual({ type: 'info', value: 42, node: 'n1', error: 'no answer after the ack' })
+    expect(r.attempts).toBe(1)
+  })
+
   it('a final refusal is fail without a retry', async () => {
     const r = await performOver([{ type: 'refused', error: 'cas-mismatch', retry: 'never' }, { type: 'ok' }])
     expect(r.completion).toEqual({ type: 'fail', value: ['k', 1], node: 'n1', error: 'cas-mismatch' })
