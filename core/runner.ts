@@ -121,12 +121,19 @@ export async function runGenerator(options: RunnerOptions): Promise<RunnerResult
     wakeUp()
   }
 
+  /** Set when the run is over: a client that opens after it is closed at once. */
+  let finished = false
   const clientFor = async (thread: number, process: number): Promise<Client> => {
-    let c = clients.get(process)
-    if (!c) {
-      c = await options.openClient(thread, process)
-      clients.set(process, c)
+    const open = clients.get(process)
+    if (open) return open
+    const c = await options.openClient(thread, process)
+    // The operation timed out while its client was opening (the process retired) or the
+    // run ended: no one will use or close this client, so close it now.
+    if (finished || processOfThread.get(thread) !== process) {
+      void Promise.resolve(c.close?.()).catch(() => {})
+      throw new Error('the client opened after its operation had ended')
     }
+    clients.set(process, c)
     return c
   }
 
@@ -271,6 +278,7 @@ export async function runGenerator(options: RunnerOptions): Promise<RunnerResult
   } finally {
     clearInterval(sweeper)
     signal?.removeEventListener('abort', onAbort)
+    finished = true
     await Promise.allSettled([...clients.values()].map((c) => c.close?.()))
   }
   return { ops: index - (options.firstIndex ?? 0), aborted, processes: processOfThread }

@@ -93,6 +93,25 @@ describe('runner', () => {
     expect(closed.sort()).toEqual([0, 1])
   })
 
+  it('closes a client that finishes opening after its operation timed out, even after the run ended', async () => {
+    let release: () => void = () => {}
+    const late = new Promise<void>((r) => (release = r))
+    let closedLate: () => void = () => {}
+    const lateClosed = new Promise<void>((r) => (closedLate = r))
+    const history = await run({
+      concurrency: 1,
+      opTimeoutMs: 100,
+      generator: writes(2),
+      openClient: async (_t, process) => {
+        if (process === 0) await late
+        return { invoke: async (op) => ({ type: 'ok', value: op.value }), close: async () => (process === 0 ? closedLate() : undefined) } satisfies Client
+      },
+    })
+    expect(history.map((o) => [o.type, o.process])).toEqual([['invoke', 0], ['info', 0], ['invoke', 1], ['ok', 1]])
+    release()
+    await lateClosed
+  })
+
   it('turns a client that never answers into info after the timeout, without deadlocking', async () => {
     const t0 = Date.now()
     const history = await run({
