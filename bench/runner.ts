@@ -35,7 +35,7 @@ async function runnerBench(dir: string): Promise<{ ops: number; seconds: number;
     random: new Random(1),
     openClient: (thread, process) => {
       const node = cluster.nodes[thread % cluster.nodes.length]!
-      return memoryTarget.client({ node: node.name, address: node.address, workload: 'register', cluster, process, bug: undefined, targetOptions: {} })
+      return memoryTarget.client({ node: node.name, address: node.address, workload: 'register', cluster, process, bug: undefined, targetOptions: {}, opTimeoutMs: 5000 })
     },
     onOp: (op) => writer.append(op),
   })

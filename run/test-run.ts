@@ -146,7 +146,7 @@ export async function runTest(prepared: PreparedRun, seed: number, deps: RunDeps
       nemesis: { invoke: (op) => nemesisPkg!.nemesis.invoke(op) },
       openClient: (thread, process) => {
         const node = c.nodes[thread % c.nodes.length]!
-        return target.client({ node: node.name, address: node.address, workload: workload.name, cluster: c, process, bug: spec.bug, targetOptions: spec.targetOptions })
+        return target.client({ node: node.name, address: node.address, workload: workload.name, cluster: c, process, bug: spec.bug, targetOptions: spec.targetOptions, opTimeoutMs: spec.opTimeout * 1000 })
       },
       onOp: (op) => {
         writer.append(op)

@@ -50,6 +50,12 @@ export interface ClientContext {
   bug: string | undefined
   /** The run's `targetOptions` (config file). */
   targetOptions: Readonly<Record<string, unknown>>
+  /**
+   * The run's `--op-timeout` in ms: the runner records an operation still
+   * unanswered after this long as info. A client that gives up a little
+   * sooner can still say what it knows (fail when nothing was applied).
+   */
+  opTimeoutMs: number
 }
 
 /**

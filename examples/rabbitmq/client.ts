@@ -26,13 +26,12 @@ const HEARTBEAT_S = 5
 const CONNECT_TIMEOUT_MS = 3000
 const CLOSE_TIMEOUT_MS = 2000
 /**
- * Each operation answers within this long, before the runner's default 5 s
- * --op-timeout records it as info: a get still unanswered by then is given up
- * (its connection closed, so nothing it was handed stays taken) and is a fail.
- * With a shorter --op-timeout the runner's info comes first, which is only
- * less precise.
+ * Each operation answers within this long, before the run's --op-timeout
+ * records it as info (4 s of the default 5 s): a get still unanswered by then
+ * is given up (its connection closed, so nothing it was handed stays taken)
+ * and is a fail.
  */
-export const OPERATION_BUDGET_MS = 4000
+export const operationBudgetMs = (opTimeoutMs: number): number => Math.max(opTimeoutMs - 1000, opTimeoutMs * 0.8)
 
 /** The AMQP URL of a node (RabbitMQ's default guest account; the nodes' config lets it log in from outside). */
 export const amqpUrl = (address: string): string => `amqp://guest:guest@${address}:${AMQP_PORT}/?heartbeat=${HEARTBEAT_S}`
@@ -65,10 +64,12 @@ export class RabbitQueueClient implements Client {
     private readonly node: string,
     private readonly address: string,
     private readonly queue: string,
+    /** See operationBudgetMs. */
+    private readonly budgetMs: number,
   ) {}
 
   invoke(op: Invocation, signal: AbortSignal): Promise<Completion> {
-    const options = { signal, node: this.node, readOnly: false, timeoutMs: OPERATION_BUDGET_MS }
+    const options = { signal, node: this.node, readOnly: false, timeoutMs: this.budgetMs }
     if (op.f === 'enqueue') return performRequest(op, options, (a) => this.enqueue(op.value, a.signal, a.deadline))
     if (op.f === 'dequeue') return performRequest(op, options, (a) => this.dequeue(a.signal, a.deadline))
     return Promise.resolve({ type: 'fail', value: op.value, error: `unknown operation ${op.f}` })
@@ -107,7 +108,7 @@ export class RabbitQueueClient implements Client {
     const channel = await this.open(deadline)
     const { aborted, stop } = abortPromise(signal)
     let timer: NodeJS.Timeout | undefined
-    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${OPERATION_BUDGET_MS} ms`)), Math.max(0, deadline - Date.now()))))
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${this.budgetMs} ms`)), Math.max(0, deadline - Date.now()))))
     late.catch(() => undefined)
     try {
       return await this.getAndAck(channel, aborted, late)

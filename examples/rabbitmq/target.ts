@@ -16,7 +16,7 @@
 //                       see no partition shorter than a minute)
 import { defineTarget, NodeProcess, UsageError, type Cluster, type TargetOptions } from 'dstest'
 import amqp from 'amqplib'
-import { amqpUrl, RabbitQueueClient } from './client.js'
+import { amqpUrl, operationBudgetMs, RabbitQueueClient } from './client.js'
 
 /** The queue the workload uses. */
 export const QUEUE = 'dstest-queue'
@@ -168,8 +168,8 @@ export default defineTarget({
   resume: (cluster, node) => broker.resume(cluster, node),
   logFiles: (node) => [broker.logFile, `/var/log/rabbitmq/${nodeName(node)}.log`],
 
-  client: ({ node, address, targetOptions }) => {
+  client: ({ node, address, targetOptions, opTimeoutMs }) => {
     rabbitOptions(targetOptions)
-    return new RabbitQueueClient(node, address, QUEUE)
+    return new RabbitQueueClient(node, address, QUEUE, operationBudgetMs(opTimeoutMs))
   },
 })

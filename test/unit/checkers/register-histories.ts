@@ -48,7 +48,7 @@ export async function recorded(o: { ops: number; seed: number; bug?: 'stale-read
       nemesis: { invoke: async (op) => ({ type: 'ok', value: op.value }) },
       openClient: async (thread, process) => {
         const node = cluster.nodes[thread % 5]!
-        const client: Client = await memoryTarget.client({ node: node.name, address: node.address, workload: 'register', cluster, process, bug: o.bug, targetOptions: {} })
+        const client: Client = await memoryTarget.client({ node: node.name, address: node.address, workload: 'register', cluster, process, bug: o.bug, targetOptions: {}, opTimeoutMs: 5000 })
         const flaky: Client = {
           async invoke(op, signal) {
             const r = chance.float()

@@ -32,7 +32,7 @@ describe('chain-kv target', () => {
   })
 
   it('reads from the tail, or from its own node under bug read-any (the bug reaches the client through its context)', async () => {
-    const context = { node: 'n1', address: '10.0.0.2', workload: 'register', cluster, process: 0, targetOptions: {} }
+    const context = { node: 'n1', address: '10.0.0.2', workload: 'register', cluster, process: 0, targetOptions: {}, opTimeoutMs: 5000 }
     const correct = (await t().client({ ...context, bug: undefined })) as unknown as { options: { readAt: string } }
     const readAny = (await t().client({ ...context, bug: 'read-any' })) as unknown as { options: { readAt: string } }
     expect([correct.options.readAt, readAny.options.readAt]).toEqual(['tail', 'own-node'])

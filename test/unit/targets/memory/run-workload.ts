@@ -30,7 +30,7 @@ export async function runOnMemory(
       concurrency,
       random: new Random(seed),
       opTimeoutMs: 5000,
-      openClient: (thread) => memoryTarget.client({ node: cluster.nodes[thread % 3]!.name, address: '', workload: workload.name, cluster, process: thread, bug, targetOptions: {} }),
+      openClient: (thread) => memoryTarget.client({ node: cluster.nodes[thread % 3]!.name, address: '', workload: workload.name, cluster, process: thread, bug, targetOptions: {}, opTimeoutMs: 5000 }),
       onOp: (op) => history.push(op),
     })
   } finally {

@@ -51,7 +51,7 @@ describe('raft-kv target', () => {
   })
 
   it('gives a keep-alive HTTP client per process', async () => {
-    const c = await raftKv.client({ node: 'n1', address: '10.0.0.2', workload: 'register', cluster: clusterOf(3), process: 0, bug: undefined, targetOptions: {} })
+    const c = await raftKv.client({ node: 'n1', address: '10.0.0.2', workload: 'register', cluster: clusterOf(3), process: 0, bug: undefined, targetOptions: {}, opTimeoutMs: 5000 })
     expect(c).toBeInstanceOf(RaftKvClient)
     await c.close?.()
   })
