@@ -12,12 +12,28 @@
  *   append    {key, value}                   push onto the list at key        type-mismatch
  *   add       {key, value}                   add to the set (a list) at key, once   type-mismatch
  *   incr      {key, delta, floor?}         → the new number                   type-mismatch, insufficient-funds
- *   pop       {key}                        → the list's first element, removed (null: empty)   type-mismatch
+ *   pop       {key, request?}              → the list's first element, removed (null: empty)   type-mismatch, dequeue-settled
+ *   settle-dequeues {key}                  → {request: value} of every pop with a request that took a value
  *   transfer  {from, to, amount, floor?}     move `amount` between two numbers, both or neither   insufficient-funds
  *   txn       {ops: [['append'|'r'|'w', key, value], ...]}  → the ops with reads filled in, all or nothing
  *
  * `floor` (a number, or null for none): refused if the number would fall below it.
  * A refused command changes nothing (the errors are no-effect answers, server-kit/replies.ts).
+ *
+ * Dequeues whose outcome a client can learn: a pop may carry a `request` id,
+ * chosen by the client, unique per operation. The store records what such a
+ * pop took, so the same request applied again (a client asking again after a
+ * timeout, elsewhere or after a leader change) answers from the record and
+ * takes nothing more. A pop that found the list empty had no effect and is not
+ * recorded: applied again it may take a value, once. `settle-dequeues` ends
+ * the requests on a key for good: it answers every record, and from then on a
+ * pop whose request is not recorded takes nothing (`dequeue-settled`), so a
+ * request still in flight somewhere (a delayed forward, a paused node's queued
+ * request) can no longer take a value the answer said it did not. Pops without
+ * a request are not affected. The records live in the same map, under keys no
+ * client key can have (keyOf gives JSON text, which never starts with '#'), so
+ * snapshots and state transfers carry them; they are kept for the life of the
+ * store, one per dequeue that took a value.
  */
 import { BadRequest } from './json-server.js'
 
@@ -30,15 +46,21 @@ export type KvCommand =
   | { op: 'append'; key: unknown; value: unknown }
   | { op: 'add'; key: unknown; value: unknown }
   | { op: 'incr'; key: unknown; delta: number; floor: number | null }
-  | { op: 'pop'; key: unknown }
+  | { op: 'pop'; key: unknown; request?: string }
+  | { op: 'settle-dequeues'; key: unknown }
   | { op: 'transfer'; from: unknown; to: unknown; amount: number; floor: number | null }
   | { op: 'txn'; ops: MicroOp[] }
 
-export type KvResult = { ok: true; value?: unknown } | { ok: false; error: 'cas-mismatch' | 'type-mismatch' | 'insufficient-funds'; message?: string }
+export type KvResult = { ok: true; value?: unknown } | { ok: false; error: 'cas-mismatch' | 'type-mismatch' | 'insufficient-funds' | 'dequeue-settled'; message?: string }
 
 export const keyOf = (key: unknown): string => JSON.stringify(key ?? null)
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null)
 const typeMismatch = (k: string, what: string): KvResult => ({ ok: false, error: 'type-mismatch', message: `key ${k} holds ${what}` })
+/** Where the value a pop with `request` took from the list at key `k` is recorded (see the header). */
+const takenKey = (k: string, request: string): string => `#dequeue ${k} ${request}`
+const takenPrefix = (k: string): string => `#dequeue ${k} `
+/** Present once the key's dequeue requests are settled. */
+const settledKey = (k: string): string => `#settled ${k}`
 
 export class KvMap {
   private kv = new Map<string, unknown>()
@@ -85,11 +107,27 @@ export class KvMap {
         return { ok: true, value: next }
       }
       case 'pop': {
+        const request = command.request
+        if (request !== undefined) {
+          const taken = takenKey(k, request)
+          if (this.kv.has(taken)) return { ok: true, value: this.kv.get(taken) }
+          if (this.kv.has(settledKey(k))) return { ok: false, error: 'dequeue-settled', message: `dequeue requests on key ${k} are settled; ${request} took nothing` }
+        }
         if (current !== null && !Array.isArray(current)) return typeMismatch(k, 'a non-list')
         const list = (current as unknown[] | null) ?? []
         if (list.length === 0) return { ok: true, value: null }
         this.kv.set(k, list.slice(1))
+        if (request !== undefined) this.kv.set(takenKey(k, request), list[0])
         return { ok: true, value: list[0] }
+      }
+      case 'settle-dequeues': {
+        this.kv.set(settledKey(k), true)
+        const prefix = takenPrefix(k)
+        const records: Record<string, unknown> = {}
+        for (const [key, value] of this.kv) {
+          if (key.startsWith(prefix)) Object.defineProperty(records, key.slice(prefix.length), { value, enumerable: true })
+        }
+        return { ok: true, value: records }
       }
     }
   }
@@ -146,7 +184,7 @@ export function isMicroOpList(ops: unknown): ops is MicroOp[] {
 }
 
 /** The routes that change state, and the command each body makes. */
-export const COMMAND_ROUTES = ['/kv/write', '/kv/cas', '/kv/append', '/kv/add', '/kv/incr', '/kv/pop', '/kv/transfer', '/kv/txn'] as const
+export const COMMAND_ROUTES = ['/kv/write', '/kv/cas', '/kv/append', '/kv/add', '/kv/incr', '/kv/pop', '/kv/settle-dequeues', '/kv/transfer', '/kv/txn'] as const
 export type CommandRoute = (typeof COMMAND_ROUTES)[number]
 
 const finite = (v: unknown, what: string): number => {
@@ -172,8 +210,14 @@ export function commandOf(route: CommandRoute, body: Record<string, unknown>): K
       return { op: 'add', key: key(), value: body.value ?? null }
     case '/kv/incr':
       return { op: 'incr', key: key(), delta: finite(body.delta ?? 1, 'delta'), floor: floorOf(body.floor) }
-    case '/kv/pop':
-      return { op: 'pop', key: key() }
+    case '/kv/pop': {
+      const request = body.request
+      if (request === undefined || request === null) return { op: 'pop', key: key() }
+      if (typeof request !== 'string' || request.length === 0 || request.length > 200) throw new BadRequest('request must be a string of 1 to 200 characters')
+      return { op: 'pop', key: key(), request }
+    }
+    case '/kv/settle-dequeues':
+      return { op: 'settle-dequeues', key: key() }
     case '/kv/transfer': {
       if (!('from' in body) || !('to' in body) || same(body.from, body.to)) throw new BadRequest('/kv/transfer needs two different keys, from and to')
       const amount = finite(body.amount, 'amount')

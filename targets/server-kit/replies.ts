@@ -10,7 +10,7 @@
 /** Refused before anything changed; asking again, elsewhere or later, may succeed. */
 export const REDIRECTS = ['not-leader', 'not-head', 'not-tail', 'unavailable'] as const
 /** Looked at and turned down with no effect; asking again would get the same answer. */
-export const NO_EFFECT = ['cas-mismatch', 'type-mismatch', 'insufficient-funds', 'bad-request'] as const
+export const NO_EFFECT = ['cas-mismatch', 'type-mismatch', 'insufficient-funds', 'bad-request', 'dequeue-settled'] as const
 /**
  * The effect is unknown: it may have happened, or happen later. Any error name
  * not listed above counts as one of these, so a new name is never taken for a

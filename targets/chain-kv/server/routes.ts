@@ -2,9 +2,9 @@
  * chain-kv's routes on the node's one JSON port (../../server-kit/json-server.ts):
  * the client API under /kv/* (reads at the tail: /kv/read, /kv/read-many; the
  * shared key-value store's commands at the head: /kv/write, /kv/cas,
- * /kv/append, /kv/add, /kv/incr, /kv/pop, /kv/transfer), and the chain
- * protocol under /chain/* (heartbeats from the master, forwards, snapshots and
- * acks between neighbours). The master's Raft RPCs (/raft/*) are the
+ * /kv/append, /kv/add, /kv/incr, /kv/pop, /kv/settle-dequeues, /kv/transfer),
+ * and the chain protocol under /chain/* (heartbeats from the master, forwards,
+ * snapshots and acks between neighbours). The master's Raft RPCs (/raft/*) are the
  * library's routes. See ../README.md.
  */
 import { BadRequest, type Route } from '../../server-kit/json-server.js'

@@ -2,8 +2,8 @@
  * raft-kv's client API, as routes of the node's JSON API
  * (../../server-kit/json-server.ts): /kv/read and /kv/read-many, and the
  * commands of the shared key-value store (../../server-kit/kv-store.ts:
- * /kv/write, /kv/cas, /kv/append, /kv/add, /kv/incr, /kv/pop, /kv/transfer,
- * /kv/txn). The leader answers them through Raft: every command is one log
+ * /kv/write, /kv/cas, /kv/append, /kv/add, /kv/incr, /kv/pop,
+ * /kv/settle-dequeues, /kv/transfer, /kv/txn). The leader answers them through Raft: every command is one log
  * entry, answered once it is committed and applied; reads are confirmed by
  * ReadIndex. A follower forwards them to the leader it knows (one hop: a
  * forwarded request that lands on a non-leader is answered 'not-leader').
@@ -65,7 +65,7 @@ export function kvRoutes(node: KvNode, sm: KvStateMachine, options: KvApiOptions
       if (!node.isLeader) return undefined
       if (bug === 'local-ids' && command.op === 'incr') return counters.answerEarly(node, sm, command)
       if (bug === 'split-transfer' && command.op === 'transfer') return splitTransfer(node, command)
-      if (bug === 'early-dequeue' && command.op === 'pop') return dequeues.answerEarly(node, sm, command.key)
+      if (bug === 'early-dequeue' && command.op === 'pop') return dequeues.answerEarly(node, sm, command)
       return proposeKv(node, command)
     })
   }
@@ -108,14 +108,15 @@ async function splitTransfer(node: KvNode, t: Extract<KvCommand, { op: 'transfer
  */
 class PendingDequeues {
   private readonly pending = new Map<string, number>()
-  answerEarly(node: KvNode, sm: KvStateMachine, key: unknown): Promise<KvReply> {
+  answerEarly(node: KvNode, sm: KvStateMachine, pop: Extract<KvCommand, { op: 'pop' }>): Promise<KvReply> {
+    const key = pop.key
     const k = JSON.stringify(key ?? null)
     const taken = this.pending.get(k) ?? 0
     const list = sm.read(key)
     const values = Array.isArray(list) ? list : []
-    if (taken >= values.length) return proposeKv(node, { op: 'pop', key }) // nothing to hand out early
+    if (taken >= values.length) return proposeKv(node, pop) // nothing to hand out early
     this.pending.set(k, taken + 1)
-    void node.propose({ op: 'pop', key }).then(() => this.pending.set(k, (this.pending.get(k) ?? 1) - 1))
+    void node.propose(pop).then(() => this.pending.set(k, (this.pending.get(k) ?? 1) - 1))
     return Promise.resolve({ ok: true, value: values[taken] })
   }
 }

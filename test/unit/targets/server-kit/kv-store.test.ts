@@ -30,6 +30,62 @@ describe('KvMap: the commands of the classic workloads', () => {
     expect(popped).toEqual([5, 6, 7, null].map((value) => ({ ok: true, value })))
   })
 
+  it('answers a pop applied again with the same request from its record, taking nothing more', () => {
+    const kv = new KvMap()
+    for (const v of [5, 6, 7]) kv.apply({ op: 'append', key: 'q', value: v })
+    expect(kv.apply({ op: 'pop', key: 'q', request: 'd1' })).toEqual({ ok: true, value: 5 })
+    expect(kv.apply({ op: 'pop', key: 'q', request: 'd1' })).toEqual({ ok: true, value: 5 })
+    expect(kv.read('q')).toEqual([6, 7])
+    expect(kv.apply({ op: 'pop', key: 'q', request: 'd2' })).toEqual({ ok: true, value: 6 })
+    // A request is one key's: the same id on another key is another request.
+    kv.apply({ op: 'append', key: 'other', value: 9 })
+    expect(kv.apply({ op: 'pop', key: 'other', request: 'd1' })).toEqual({ ok: true, value: 9 })
+    expect(kv.read('q')).toEqual([7])
+  })
+
+  it('does not record a pop that found the queue empty: asked again, it may take a value (its first try changed nothing)', () => {
+    const kv = new KvMap()
+    expect(kv.apply({ op: 'pop', key: 'q', request: 'd1' })).toEqual({ ok: true, value: null })
+    kv.apply({ op: 'append', key: 'q', value: 5 })
+    expect(kv.apply({ op: 'pop', key: 'q', request: 'd1' })).toEqual({ ok: true, value: 5 })
+    expect(kv.apply({ op: 'pop', key: 'q', request: 'd1' })).toEqual({ ok: true, value: 5 })
+    expect(kv.read('q')).toEqual([])
+  })
+
+  it('settles the dequeue requests of a key: answers every record, and a request applied later takes nothing', () => {
+    const kv = new KvMap()
+    for (const v of [5, 6, 7, 8]) kv.apply({ op: 'append', key: 'q', value: v })
+    kv.apply({ op: 'pop', key: 'q', request: 'd1' })
+    kv.apply({ op: 'pop', key: 'q', request: '__proto__' })
+    kv.apply({ op: 'pop', key: 'q' }) // no request: no record
+    kv.apply({ op: 'append', key: 'other', value: 1 })
+    kv.apply({ op: 'pop', key: 'other', request: 'd9' })
+    const settled = kv.apply({ op: 'settle-dequeues', key: 'q' })
+    expect(settled).toEqual({ ok: true, value: { d1: 5, ['__proto__']: 6 } })
+    expect(JSON.parse(JSON.stringify(settled))).toEqual({ ok: true, value: { d1: 5, ['__proto__']: 6 } })
+    // The fence: a request never applied before takes nothing, a recorded one still answers its record.
+    expect(kv.apply({ op: 'pop', key: 'q', request: 'd3' })).toMatchObject({ ok: false, error: 'dequeue-settled' })
+    expect(kv.apply({ op: 'pop', key: 'q', request: 'd1' })).toEqual({ ok: true, value: 5 })
+    expect(kv.read('q')).toEqual([8])
+    // Asked again, the same answer; pops without a request (the final drain) and other keys are not fenced.
+    expect(kv.apply({ op: 'settle-dequeues', key: 'q' })).toEqual(settled)
+    expect(kv.apply({ op: 'pop', key: 'q' })).toEqual({ ok: true, value: 8 })
+    kv.apply({ op: 'append', key: 'other', value: 2 })
+    expect(kv.apply({ op: 'pop', key: 'other', request: 'd10' })).toEqual({ ok: true, value: 2 })
+  })
+
+  it('keeps the records and the fence in its entries, so a snapshot or a state transfer carries them; no client key reads them', () => {
+    const kv = new KvMap()
+    for (const v of [5, 6]) kv.apply({ op: 'append', key: 'q', value: v })
+    kv.apply({ op: 'pop', key: 'q', request: 'd1' })
+    kv.apply({ op: 'settle-dequeues', key: 'q' })
+    const copy = new KvMap()
+    copy.restore(JSON.parse(JSON.stringify(kv.entries())) as [string, unknown][])
+    expect(copy.apply({ op: 'pop', key: 'q', request: 'd1' })).toEqual({ ok: true, value: 5 })
+    expect(copy.apply({ op: 'pop', key: 'q', request: 'd2' })).toMatchObject({ ok: false, error: 'dequeue-settled' })
+    for (const key of ['#dequeue "q" d1', '#settled "q"', '"q"']) expect(copy.read(key)).toBeNull()
+  })
+
   it('transfers between two balances atomically, and refuses an overdraft unless there is no floor', () => {
     const kv = new KvMap()
     kv.apply({ op: 'write', key: 'a', value: 3 })
@@ -51,6 +107,10 @@ describe('KvMap: the commands of the classic workloads', () => {
     expect(() => commandOf('/kv/transfer', { from: 'a', to: 'b', amount: -1 })).toThrow(/positive/)
     expect(() => commandOf('/kv/incr', { key: 'c', delta: 'x' })).toThrow(/delta/)
     expect(() => commandOf('/kv/pop', {})).toThrow(/needs a key/)
+    expect(commandOf('/kv/pop', { key: 'q', request: 'd1' })).toEqual({ op: 'pop', key: 'q', request: 'd1' })
+    expect(commandOf('/kv/pop', { key: 'q', request: null })).toEqual({ op: 'pop', key: 'q' })
+    expect(() => commandOf('/kv/pop', { key: 'q', request: 7 })).toThrow(/request must be a string/)
+    expect(commandOf('/kv/settle-dequeues', { key: 'q' })).toEqual({ op: 'settle-dequeues', key: 'q' })
     expect(() => commandOf('/kv/txn', { ops: [['delete', 1, null]] })).toThrow(/needs ops/)
   })
 })
