@@ -22,16 +22,29 @@
  * value: lost values are reported as an anomaly only when there are more of
  * them than such dequeues (and never after a drain that timed out); otherwise
  * the verdict is unknown. Invalid on lost, unexpected or (unless `atLeastOnce`)
- * duplicated values.
+ * duplicated values. An info completion that carries its invocation's own
+ * value (the runner's timeout, or a client's, repeats it) received nothing.
+ *
+ * Dequeues whose outcome was learned later: on targets whose dequeues carry a
+ * request id (the invocation's value, a string) and that answer
+ * `settle-dequeues` (raft-kv, chain-kv: server-kit/kv-store.ts), an ok
+ * settle-dequeues returns `{request: value}` for every request that took a
+ * value, and ends the others for good (applied later, they take nothing). A
+ * dequeue with a request id that ended info or never completed then counts as
+ * what the settle says: a dequeue of that value (a duplicate or an unexpected
+ * value like any other), or of nothing. It is uncertain only when no
+ * settle-dequeues completed ok. Histories without settle-dequeues (Jepsen's,
+ * RabbitMQ's) are judged as before.
  *
  * With `fifo` (for queues that promise order), the history is also checked for
  * linearizability against the FIFO queue model of checkers/linearizability:
  * each `drain` becomes one dequeue per value it returned and a final dequeue of
  * nothing, in the drain's place (which needs no other operation to overlap it).
  *
- * Values: `enqueue` v; `dequeue` null → v, or null when empty; `drain` null → [v, ...].
+ * Values: `enqueue` v; `dequeue` null (or a request id) → v, or null when empty;
+ * `drain` null → [v, ...]; `settle-dequeues` null → {request: v, ...}.
  */
-import { pairOps, type Op } from '../core/op.js'
+import { pairOps, type Op, type OpPair } from '../core/op.js'
 import type { CheckResult, Checker } from './checker.js'
 import { linearizable, type LinearizableResult } from './linearizable.js'
 
@@ -55,8 +68,10 @@ export interface QueueResult extends CheckResult {
   counts: Record<QueueFinding, number>
   /** Up to 10 values of each finding. */
   examples: Partial<Record<QueueFinding, unknown[]>>
-  /** Dequeues and drains whose outcome is unknown (info or never completed). */
+  /** Dequeues and drains whose outcome is unknown (info or never completed), not counting those learned from a settle. */
   uncertainDequeues: number
+  /** Dequeues that ended info or never completed whose outcome an ok settle-dequeues told: `took` of them took a value. */
+  learnedDequeues: { count: number; took: number }
   /** The FIFO check, with `fifo`. */
   fifo?: Pick<LinearizableResult, 'valid' | 'summary' | 'explanation'>
 }
@@ -91,8 +106,10 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
         else dequeued.set(id, { value: v, times: 1 })
         out++
       }
-      for (const { invoke, complete } of pairOps(history)) {
-        if (invoke.process === 'nemesis') continue
+      const pairs = pairOps(history).filter((p) => p.invoke.process !== 'nemesis')
+      const { records: settled, disagree } = settledRequests(pairs)
+      const learned = { count: 0, took: 0 }
+      for (const { invoke, complete } of pairs) {
         const type = complete ? (complete.type as 'ok' | 'fail' | 'info') : 'pending'
         if (invoke.f === 'enqueue') {
           const e: Enqueue = { value: invoke.value, type }
@@ -100,7 +117,16 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
           enqueues.set(JSON.stringify(invoke.value) ?? 'null', e)
         } else if (invoke.f === 'dequeue' || invoke.f === 'drain') {
           if (type === 'info' || type === 'pending') {
-            const seen = type === 'info' ? complete!.value : null
+            if (invoke.f === 'dequeue' && settled && typeof invoke.value === 'string') {
+              learned.count++
+              if (settled.has(invoke.value)) {
+                learned.took++
+                take(settled.get(invoke.value))
+              }
+              continue
+            }
+            const said = type === 'info' ? complete!.value : null
+            const seen = said === undefined || JSON.stringify(said) === JSON.stringify(invoke.value) ? null : said
             if (invoke.f === 'drain') uncertainDrain = true
             else if (seen === null || seen === undefined) uncertain++
             else {
@@ -158,9 +184,11 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
       }
       if (counts.unexpected) bad.push(`${counts.unexpected} unexpected value(s): dequeued but never (successfully) enqueued${show('unexpected')}`)
       if (counts.duplicated && !options.atLeastOnce) bad.push(`${counts.duplicated} value(s) dequeued more than once${show('duplicated')}`)
+      if (disagree.length) bad.push(`settle-dequeues answered differently for ${disagree.length} request(s) (e.g. ${disagree.slice(0, 3).map((r) => JSON.stringify(r)).join(', ')})`)
       if (counts.unconfirmed) doubt.push(`${counts.unconfirmed} acknowledged value(s) never dequeued, and the queue was not seen empty after them (not drained?)${show('unconfirmed')}`)
       const takes = receivedOps ? `, ${receivedOps} received by dequeues that then timed out (${counts['maybe-taken']} of them dequeued nowhere else)` : ''
-      const tally = `${acknowledged}/${enqueues.size} enqueues acknowledged, ${out} dequeued${takes}, ${counts.recovered} recovered${options.atLeastOnce ? `, ${counts.duplicated} duplicated (allowed: at least once)` : ''}`
+      const settledTally = learned.count ? ` (${learned.took} of them by ${learned.count} dequeue(s) that timed out, as settle-dequeues told)` : ''
+      const tally = `${acknowledged}/${enqueues.size} enqueues acknowledged, ${out} dequeued${settledTally}${takes}, ${counts.recovered} recovered${options.atLeastOnce ? `, ${counts.duplicated} duplicated (allowed: at least once)` : ''}`
       const result: QueueResult = {
         valid: bad.length ? false : doubt.length || enqueues.size === 0 ? 'unknown' : true,
         summary: bad.length || doubt.length ? `${[...bad, ...doubt].join('; ')} (${tally})` : enqueues.size === 0 ? `nothing was enqueued, so nothing could be judged (${tally})` : `every acknowledged value dequeued ${options.atLeastOnce ? 'at least once' : 'exactly once'} (${tally})`,
@@ -171,6 +199,7 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
         counts,
         examples,
         uncertainDequeues: uncertain + receivedOps + (uncertainDrain ? 1 : 0),
+        learnedDequeues: learned,
       }
       if (options.fifo) {
         const fifo = await checkFifo(history, context, options.fifoTimeLimitSeconds ?? 60)
@@ -188,6 +217,31 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
       return result
     },
   }
+}
+
+/**
+ * What the ok settle-dequeues of a history told: request id → the value it
+ * took (requests that took nothing are absent), or undefined when none
+ * completed ok; and the requests two answers disagree on (each answer holds
+ * every record, and the first one fences the rest, so they never differ on a
+ * correct system). A disagreement is reported, and the first answer believed.
+ */
+function settledRequests(pairs: readonly OpPair[]): { records: Map<string, unknown> | undefined; disagree: string[] } {
+  let records: Map<string, unknown> | undefined
+  const disagree = new Set<string>()
+  const settles = pairs.filter((p) => p.invoke.f === 'settle-dequeues' && p.complete?.type === 'ok').sort((a, b) => a.complete!.index - b.complete!.index)
+  for (const { complete } of settles) {
+    const v = complete!.value
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) continue
+    const answer = new Map(Object.entries(v))
+    if (records === undefined) {
+      records = answer
+      continue
+    }
+    for (const [request, value] of answer) if (!records.has(request) || JSON.stringify(records.get(request)) !== JSON.stringify(value)) disagree.add(request)
+    for (const request of records.keys()) if (!answer.has(request)) disagree.add(request)
+  }
+  return { records, disagree: [...disagree] }
 }
 
 /** The history with each drain replaced by single dequeues, or why that cannot be done. */

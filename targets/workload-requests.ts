@@ -12,7 +12,8 @@
  *                read null                        /kv/read   {key: 'counter'}               n (0 before any add)
  *   unique-ids   generate null                    /kv/incr   {key: 'ids', delta: 1}         the new value: each id once
  *   queue        enqueue v                        /kv/append {key: 'queue', value: v}
- *                dequeue null                     /kv/pop    {key: 'queue'}                 v, or null when empty
+ *                dequeue null, or a request id    /kv/pop    {key: 'queue', request?}       v, or null when empty
+ *                settle-dequeues null             /kv/settle-dequeues {key: 'queue'}        {request: v, ...}
  *   bank         transfer {from, to, amount}      /kv/transfer {from: ['bank', a], to: ['bank', b], amount, floor}
  *                read null                        /kv/read-many {keys: [['bank', a], ...]}   {a: balance, ...}
  *   long-fork    txn [[f, k, v], ...]             /kv/txn    {ops}                          the ops, reads filled in
@@ -92,7 +93,9 @@ export function workloadRequest(workload: string, op: Invocation, bank?: BankOpt
     case 'queue enqueue':
       return write('/kv/append', { key: 'queue', value: v }, () => v)
     case 'queue dequeue':
-      return write('/kv/pop', { key: 'queue' }, (value) => value ?? null)
+      return write('/kv/pop', typeof v === 'string' ? { key: 'queue', request: v } : { key: 'queue' }, (value) => value ?? null)
+    case 'queue settle-dequeues':
+      return write('/kv/settle-dequeues', { key: 'queue' }, (value) => value ?? {})
     case 'bank transfer': {
       const t = v as { from?: unknown; to?: unknown; amount?: unknown } | null
       if (!bank || t === null || typeof t !== 'object' || typeof t.amount !== 'number') return undefined

@@ -8,6 +8,20 @@
  *   enqueue  v       0, 1, 2, ... each enqueued once
  *   dequeue  null  → ok v, or ok null when the queue is empty
  *
+ * `settlingQueueWorkload` is the same workload for a target that can tell
+ * what a dequeue took after its client gave up on it (raft-kv and chain-kv,
+ * which serve it under the name `queue`): each dequeue of the main phase
+ * carries a request id, unique in the run, as its value; the final phase
+ * first asks the target to settle them, then drains (the drain's dequeues
+ * carry none):
+ *
+ *   dequeue          'd0', 'd1', ...  → ok v, or ok null when the queue is empty
+ *   settle-dequeues  null             → ok {request: v, ...}: every request that
+ *                                       took a value; the others never will
+ *
+ * so the checker counts a dequeue that timed out as what it took
+ * (checkers/queue.ts), rather than as one that may have taken anything.
+ *
  * Options: dequeueFraction (0.5), fifo (false: set it for a queue that promises
  * first-in first-out order; the check can take long on big histories),
  * fifoTimeLimit (60 seconds before that check gives up with unknown),
@@ -63,20 +77,30 @@ class Drain implements Generator {
   }
 }
 
-export const queueWorkload = defineWorkload({
-  name: 'queue',
-  description: 'enqueue unique values and dequeue, then drain; lost, duplicated and unexpected values (total queue), and FIFO order with the fifo option',
-  operations: ['enqueue', 'dequeue'],
-  generator(o: WorkloadOptions) {
-    const opts = queueOptions(o)
-    let next = 0
-    return (ctx) => (ctx.random.bool(opts.dequeueFraction) ? { f: 'dequeue', value: null } : { f: 'enqueue', value: next++ })
-  },
-  finalGenerator() {
-    return drainQueue()
-  },
-  checkers(o: WorkloadOptions) {
-    const opts = queueOptions(o)
-    return { queue: queueChecker({ fifo: opts.fifo, fifoTimeLimitSeconds: opts.fifoTimeLimit, atLeastOnce: opts.atLeastOnce }), stats: stats() }
-  },
-})
+/** The queue workload; with `settle`, for a target whose dequeues take a request id and that answers settle-dequeues (see the header). */
+function queueWorkloadWith(settle: boolean) {
+  return defineWorkload({
+    name: 'queue',
+    description: settle
+      ? 'enqueue unique values and dequeue (each dequeue with a request id the target settles at the end, so one that timed out is known), then drain; lost, duplicated and unexpected values (total queue), and FIFO order with the fifo option'
+      : 'enqueue unique values and dequeue, then drain; lost, duplicated and unexpected values (total queue), and FIFO order with the fifo option',
+    operations: settle ? ['enqueue', 'dequeue', 'settle-dequeues'] : ['enqueue', 'dequeue'],
+    generator(o: WorkloadOptions) {
+      const opts = queueOptions(o)
+      let next = 0
+      let request = 0
+      return (ctx) => (ctx.random.bool(opts.dequeueFraction) ? { f: 'dequeue', value: settle ? `d${request++}` : null } : { f: 'enqueue', value: next++ })
+    },
+    finalGenerator() {
+      // The settle may run beside the drain: it ends only the main phase's requests, and the drain's dequeues carry none.
+      return settle ? [{ f: 'settle-dequeues', value: null }, drainQueue()] : drainQueue()
+    },
+    checkers(o: WorkloadOptions) {
+      const opts = queueOptions(o)
+      return { queue: queueChecker({ fifo: opts.fifo, fifoTimeLimitSeconds: opts.fifoTimeLimit, atLeastOnce: opts.atLeastOnce }), stats: stats() }
+    },
+  })
+}
+
+export const queueWorkload = queueWorkloadWith(false)
+export const settlingQueueWorkload = queueWorkloadWith(true)

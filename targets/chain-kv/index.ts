@@ -6,7 +6,7 @@
  * are; `--bug NAME` runs one of the deliberate bug modes of ./server/bugs.ts.
  * Written with dstest's public API only (../../index.js), as a user's target is.
  */
-import { defineTarget, EnvironmentError, type Cluster, type Killable, type LogFiles, type Pausable, type Primaries, type Target } from '../../index.js'
+import { defineTarget, EnvironmentError, settlingQueueWorkload, type Cluster, type Killable, type LogFiles, type Pausable, type Primaries, type Target } from '../../index.js'
 import { NodeServer, type FilesLayer, type Readiness } from '../node-server.js'
 import { CHAIN_KV_PORT, ChainKvClient } from './client.js'
 import { BUGS } from './server/bugs.js'
@@ -41,8 +41,9 @@ export const chainKvTarget = defineTarget<Target & Killable & Pausable & LogFile
   name: 'chain-kv',
   description: 'the bundled chain-replication key-value store (master replicated with Raft): registers, sets, a counter, ids, a queue and a bank (no transactions)',
   bugs: BUGS,
-  workloads: ['register', 'set', 'bank', 'counter', 'unique-ids', 'queue'],
-  operations: ['read', 'write', 'cas', 'append', 'add', 'transfer', 'generate', 'enqueue', 'dequeue'],
+  // The queue whose dequeues carry request ids and are settled at the end (server-kit/kv-store.ts), under the name `queue`.
+  workloads: ['register', 'set', 'bank', 'counter', 'unique-ids', settlingQueueWorkload],
+  operations: ['read', 'write', 'cas', 'append', 'add', 'transfer', 'generate', 'enqueue', 'dequeue', 'settle-dequeues'],
   runtimes: ['docker', 'ssh'],
   // Its node processes run under libfaketime (NodeProcess), and node reads the clock through libc.
   clock: 'faketime',

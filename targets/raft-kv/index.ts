@@ -6,7 +6,7 @@
  * `--bug NAME` runs one of the deliberate bug modes of ./server/bugs.ts.
  * Written with dstest's public API only (../../index.js), as a user's target is.
  */
-import { defineTarget, EnvironmentError, type Cluster, type Killable, type LogFiles, type Pausable, type Primaries, type Target } from '../../index.js'
+import { defineTarget, EnvironmentError, settlingQueueWorkload, type Cluster, type Killable, type LogFiles, type Pausable, type Primaries, type Target } from '../../index.js'
 import { NodeServer, type FilesLayer, type Readiness } from '../node-server.js'
 import { RAFT_KV_PORT, RaftKvClient } from './client.js'
 import { BUGS } from './server/bugs.js'
@@ -34,8 +34,9 @@ export const raftKvTarget = defineTarget<Target & Killable & Pausable & LogFiles
   name: 'raft-kv',
   description: 'the bundled Raft key-value store: registers, sets, a counter, ids, a queue, a bank and multi-key transactions, each operation one log entry',
   bugs: BUGS,
-  workloads: ['register', 'set', 'bank', 'counter', 'unique-ids', 'queue', 'long-fork'],
-  operations: ['read', 'write', 'cas', 'append', 'txn', 'add', 'transfer', 'generate', 'enqueue', 'dequeue'],
+  // The queue whose dequeues carry request ids and are settled at the end (server-kit/kv-store.ts), under the name `queue`.
+  workloads: ['register', 'set', 'bank', 'counter', 'unique-ids', settlingQueueWorkload, 'long-fork'],
+  operations: ['read', 'write', 'cas', 'append', 'txn', 'add', 'transfer', 'generate', 'enqueue', 'dequeue', 'settle-dequeues'],
   runtimes: ['docker', 'ssh'],
   // Its node processes run under libfaketime (NodeProcess), and node reads the clock through libc.
   clock: 'faketime',

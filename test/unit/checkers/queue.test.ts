@@ -132,6 +132,83 @@ describe('queue checker: one history per finding', () => {
   })
 })
 
+describe('queue checker: dequeues whose outcome a settle-dequeues told', () => {
+  /** Values 1, 2, 3 acknowledged; d1 took 1 (ok); d2 timed out (info: the runner repeats the invocation's value); the drain takes 3 and finds the queue empty. */
+  const timedOut = (): HistoryBuilder => filled().call(1, 'dequeue', 'd1', 1).call(2, 'dequeue', 'd2', 'd2', 'info')
+  const drained = (h: HistoryBuilder): HistoryBuilder => h.call(1, 'dequeue', null, 3).call(1, 'dequeue', null, null)
+
+  it('without a settle the timed-out dequeue may have taken the missing value: unknown, as before', async () => {
+    const r = await check(drained(timedOut()).ops)
+    expect(r.valid).toBe('unknown')
+    expect(r.uncertainDequeues).toBe(1)
+    expect(r.learnedDequeues).toEqual({ count: 0, took: 0 })
+    // The info value 'd2' is the invocation's own: it received nothing, so it is no unexpected value.
+    expect(r.counts).toMatchObject({ unexpected: 0, 'maybe-taken': 0, lost: 1 })
+  })
+
+  it('a settle that says the timed-out dequeue took the value: dequeued, valid', async () => {
+    const h = drained(timedOut().call(1, 'settle-dequeues', null, { d1: 1, d2: 2 }))
+    const r = await check(h.ops)
+    expect(r.valid).toBe(true)
+    expect(r.uncertainDequeues).toBe(0)
+    expect(r.learnedDequeues).toEqual({ count: 1, took: 1 })
+    expect(r.summary).toBe('every acknowledged value dequeued exactly once (3/3 enqueues acknowledged, 3 dequeued (1 of them by 1 dequeue(s) that timed out, as settle-dequeues told), 0 recovered)')
+  })
+
+  it('a settle that says the timed-out dequeue took nothing exposes a real loss: invalid', async () => {
+    const h = drained(timedOut().call(1, 'settle-dequeues', null, { d1: 1 }))
+    const r = await check(h.ops)
+    expect(r.valid).toBe(false)
+    expect(r.counts.lost).toBe(1)
+    expect(r.examples.lost).toEqual([2])
+    expect(r.learnedDequeues).toEqual({ count: 1, took: 0 })
+    expect(r.summary).toMatch(/^1 acknowledged value\(s\) never dequeued though the queue was later empty \(e\.g\. 2\)/)
+  })
+
+  it('a learned take counts like an ok dequeue: a value also dequeued elsewhere is duplicated, one never enqueued unexpected', async () => {
+    const twice = filled().call(1, 'dequeue', 'd1', 1).call(2, 'dequeue', 'd2', 'd2', 'info').call(1, 'dequeue', 'd3', 2).call(1, 'settle-dequeues', null, { d1: 1, d2: 2, d3: 2 })
+    const r = await check(drained(twice).ops)
+    expect(r.valid).toBe(false)
+    expect(r.counts).toMatchObject({ duplicated: 1, lost: 0 })
+    expect(r.examples.duplicated).toEqual([2])
+    const stranger = drained(filled().call(1, 'dequeue', 'd1', 1).call(1, 'dequeue', 'd4', 2).call(2, 'dequeue', 'd2', 'd2', 'info').call(1, 'settle-dequeues', null, { d1: 1, d2: 9, d4: 2 }))
+    const u = await check(stranger.ops)
+    expect(u.valid).toBe(false)
+    expect(u.examples.unexpected).toEqual([9])
+  })
+
+  it('a dequeue that never completed is settled too; one with no request id (null) still is not', async () => {
+    const h = filled().call(1, 'dequeue', 'd1', 1).invoke(2, 'dequeue', 'd2').invoke(3, 'dequeue', null).call(1, 'settle-dequeues', null, { d1: 1, d2: 2 })
+    const r = await check(drained(h).ops)
+    expect(r.learnedDequeues).toEqual({ count: 1, took: 1 })
+    expect(r.uncertainDequeues).toBe(1)
+    expect(r.valid).toBe(true)
+  })
+
+  it('only an ok settle tells: one that timed out leaves the dequeue uncertain', async () => {
+    const h = drained(timedOut().call(1, 'settle-dequeues', null, null, 'info'))
+    const r = await check(h.ops)
+    expect(r.valid).toBe('unknown')
+    expect(r.uncertainDequeues).toBe(1)
+  })
+
+  it('two settles that disagree are an anomaly (each holds every record)', async () => {
+    const h = drained(timedOut().call(1, 'settle-dequeues', null, { d1: 1, d2: 2 }).call(1, 'settle-dequeues', null, { d1: 1 }))
+    const r = await check(h.ops)
+    expect(r.valid).toBe(false)
+    expect(r.summary).toMatch(/settle-dequeues answered differently for 1 request\(s\) \(e\.g\. "d2"\)/)
+    const same = await check(drained(timedOut().call(1, 'settle-dequeues', null, { d1: 1, d2: 2 }).call(2, 'settle-dequeues', null, { d2: 2, d1: 1 })).ops)
+    expect(same.valid).toBe(true)
+  })
+
+  it('an info that carries a value other than its invocation\'s still received it (RabbitMQ), with or without a request id', async () => {
+    const h = drained(filled().call(1, 'dequeue', 'd1', 1).call(2, 'dequeue', 'd2', 2, 'info'))
+    const r = await check(h.ops)
+    expect(r.valid).toBe(true)
+    expect(r.counts['maybe-taken']).toBe(1)
+  })
+})
+
 /** Counts by the definitions, value by value (no fifo, no uncertainty rule). */
 function bruteForce(history: readonly Op[]): Record<string, number> {
   const completion = (i: number): Op | undefined => history.slice(i + 1).find((o) => o.process === history[i]!.process)

@@ -42,7 +42,7 @@ describe('preflight', () => {
     const txn = 'test/fixtures/workloads/txn-workload.mjs'
     const r = await refusal({ target: 'chain-kv', workload: txn, store })
     expect(r.exitCode).toBe(3)
-    expect(r.line).toMatch(/^target chain-kv does not implement txn, which workload 'txn-only' needs \(it implements read, write, cas, append, add, transfer, generate, enqueue, dequeue\)/)
+    expect(r.line).toMatch(/^target chain-kv does not implement txn, which workload 'txn-only' needs \(it implements read, write, cas, append, add, transfer, generate, enqueue, dequeue, settle-dequeues\)/)
     await expect(preflight({ target: 'raft-kv', workload: txn, store }, undefined)).resolves.toMatchObject({ workload: { name: 'txn-only' } })
     await expect(preflight({ target: 'memory', workload: txn, store }, undefined)).resolves.toMatchObject({ workload: { name: 'txn-only' } })
   })

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { listTargets, listWorkloads, loadTarget, loadWorkload, resolveTarget, resolveWorkload, targetWorkloadNames, targetWorkloads } from '../../../run/registry.js'
+import { settlingQueueWorkload } from '../../../workloads/queue.js'
 
 const codeOf = async (p: Promise<unknown>): Promise<string | undefined> =>
   p.then(
@@ -63,9 +64,11 @@ describe('target and workload registry', () => {
     expect(await codeOf(loadWorkload('nope', t))).toMatch(/^E_UNKNOWN_NAME unknown workload 'nope': choose one of: counter, reads-only, register, set, /)
     // Its own 'counter' comes before the bundled one of that name.
     expect(await loadWorkload('counter', t)).toEqual({ workload: (await targetWorkloads(t))[0]!.workload })
-    // The bundled ones are names only: nothing to load.
-    expect(await targetWorkloads({ target: raftKv() })).toEqual([])
+    // The bundled ones are names only: nothing to load; raft-kv serves its own queue (dequeues it can settle).
+    expect(await targetWorkloads({ target: raftKv() })).toEqual([{ workload: settlingQueueWorkload }])
     expect(await targetWorkloadNames({ target: raftKv() })).toEqual(['register', 'set', 'bank', 'counter', 'unique-ids', 'queue', 'long-fork'])
+    expect((await loadWorkload('queue', { target: raftKv() })).workload).toBe(settlingQueueWorkload)
+    expect((await loadWorkload('queue')).workload.operations).toEqual(['enqueue', 'dequeue'])
   })
 })
 

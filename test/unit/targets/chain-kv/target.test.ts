@@ -6,6 +6,7 @@ import { hasKill, hasPause, hasImage, hasLogFiles, hasPrimaries } from '../../..
 import { chainKvTarget, server } from '../../../../targets/chain-kv/index.js'
 import { NODE_TARGETS_DIR as TARGETS_DIR, serverFiles } from '../../../../targets/node-server.js'
 import { BUGS } from '../../../../targets/chain-kv/server/bugs.js'
+import { settlingQueueWorkload } from '../../../../workloads/queue.js'
 import { parseArgs } from '../../../../targets/chain-kv/server/args.js'
 import { expectSelfContainedLayer } from '../image-layer.js'
 import { requireBuiltServer } from './cluster.js'
@@ -39,7 +40,7 @@ describe('chain-kv target', () => {
   })
 
   it('runs every workload but long-fork: it has no transactions', () => {
-    expect(chainKvTarget.workloads).toEqual(['register', 'set', 'bank', 'counter', 'unique-ids', 'queue'])
+    expect(chainKvTarget.workloads).toEqual(['register', 'set', 'bank', 'counter', 'unique-ids', settlingQueueWorkload])
     expect(chainKvTarget.operations).not.toContain('txn')
   })
 

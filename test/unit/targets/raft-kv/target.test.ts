@@ -9,6 +9,7 @@ import { hasKill, hasPause, hasLogFiles, hasPrimaries, hasImage } from '../../..
 import { RaftKvClient } from '../../../../targets/raft-kv/client.js'
 import raftKv, { LOG_FILE, server, SERVER_DIR } from '../../../../targets/raft-kv/index.js'
 import { BUGS } from '../../../../targets/raft-kv/server/bugs.js'
+import { settlingQueueWorkload } from '../../../../workloads/queue.js'
 import { expectSelfContainedLayer } from '../image-layer.js'
 import { requireBuiltServer } from './cluster.js'
 
@@ -28,7 +29,7 @@ describe('raft-kv target', () => {
     expect(raftKv.name).toBe('raft-kv')
     expect(Object.keys(raftKv.bugs ?? {})).toEqual(['stale-read', 'lease-read', 'no-fsync', 'no-vote-persist', 'split-transfer', 'early-dequeue', 'torn-read', 'local-ids'])
     expect(raftKv.bugs).toBe(BUGS)
-    expect(raftKv.workloads).toEqual(['register', 'set', 'bank', 'counter', 'unique-ids', 'queue', 'long-fork'])
+    expect(raftKv.workloads).toEqual(['register', 'set', 'bank', 'counter', 'unique-ids', settlingQueueWorkload, 'long-fork'])
     expect([hasKill(raftKv), hasPause(raftKv), hasLogFiles(raftKv), hasPrimaries(raftKv), hasImage(raftKv)]).toEqual([true, true, true, true, true])
     expect(raftKv.logFiles('n1')).toEqual([LOG_FILE])
     // Its processes start under libfaketime: clock faults reach it.
