@@ -99,6 +99,22 @@ describe.each(['raft-kv', 'chain-kv'] as const)('the workloads on %s', (target) 
     expect(out.map((d) => [d.type, d.value])).toEqual([['ok', 10], ['ok', 11], ['ok', 12], ['ok', null]])
   })
 
+  it('queue: a dequeue asked again with its request id answers what it took, taking nothing more; settle-dequeues tells every take and ends the other requests', async () => {
+    const c = bed.clientFor('queue', 'n2')
+    for (const v of [20, 21, 22]) expect(await c.invoke(inv('enqueue', v), signal())).toMatchObject({ type: 'ok' })
+    expect(await c.invoke(inv('dequeue', 'r1'), signal())).toMatchObject({ type: 'ok', value: 20 })
+    // The same request from another client on another node (as after a timeout): the record answers.
+    expect(await bed.clientFor('queue', 'n3').invoke(inv('dequeue', 'r1'), signal())).toMatchObject({ type: 'ok', value: 20 })
+    expect(await c.invoke(inv('dequeue', 'r2'), signal())).toMatchObject({ type: 'ok', value: 21 })
+    expect(await c.invoke(inv('settle-dequeues', null), signal())).toMatchObject({ type: 'ok', value: { r1: 20, r2: 21 } })
+    // A request that had not been applied takes nothing now (certainly no effect: fail); a recorded one still answers.
+    expect(await c.invoke(inv('dequeue', 'r3'), signal())).toMatchObject({ type: 'fail', error: 'dequeue-settled' })
+    expect(await c.invoke(inv('dequeue', 'r2'), signal())).toMatchObject({ type: 'ok', value: 21 })
+    // The drain's dequeues carry no request: not fenced.
+    expect(await bed.clientFor('queue', 'n1').invoke(inv('dequeue', null), signal())).toMatchObject({ type: 'ok', value: 22 })
+    expect(await c.invoke(inv('settle-dequeues', null), signal())).toMatchObject({ type: 'ok', value: { r1: 20, r2: 21 } })
+  })
+
   it('bank: opens the accounts once, transfers atomically, refuses an overdraft (fail), reads every balance', async () => {
     const options = { accounts: 3, total: 10 }
     await openBank(bed.clientFor('register', 'n1'), options)
