@@ -23,9 +23,16 @@
  *
  * A read-only operation (`readOnly`) changes nothing, so it is never `info`:
  * whatever happened to it, it had no effect, and it may be asked again.
- * Retries happen only after an attempt that certainly had no effect, at most
- * MAX_ATTEMPTS in all, never past the deadline or the runner's abort signal;
- * when they run out the operation is `fail` with the last attempt's reason.
+ * An `idempotent` one (the system keeps what a request id did, and answers
+ * that request again from its record, as the bundled servers' dequeues) may
+ * be asked again after an unknown outcome too; once one attempt may have
+ * taken effect, the operation ends `ok` or `info`, never `fail`.
+ * Retries happen only after an attempt that certainly had no effect (or, for
+ * an idempotent operation, one whose outcome is unknown), at most
+ * MAX_ATTEMPTS in all (an idempotent operation that may have taken effect:
+ * until the deadline), never past the deadline or the runner's abort signal;
+ * when they run out the operation is `fail` with the last attempt's reason
+ * (`info` when one of them may have taken effect).
  *
  *     invoke(op, signal) {
  *       return performRequest(op, { signal, node: this.node, readOnly: op.f === 'read' }, async ({ signal, deadline }) => {
@@ -81,6 +88,8 @@ export interface PerformRequestOptions {
   node: string
   /** The operation changes nothing (a read): it is never `info`, and any attempt may be retried. */
   readOnly: boolean
+  /** Asked again, it cannot take effect twice (the system answers a repeat from a record of the first): an unknown outcome is retried too, and the operation then ends ok or info. */
+  idempotent?: boolean
   /** Date.now() after which no attempt starts and none waits for an answer; default now + timeoutMs. */
   deadline?: number
   /** Used when no deadline is given (default 10 s). */
@@ -90,12 +99,16 @@ export interface PerformRequestOptions {
 /** Runs `attempt` under the rule and the retry policy above; the completion it gives is final. */
 export async function performRequest(op: Invocation, options: PerformRequestOptions, attempt: (a: RequestAttempt) => Promise<AttemptOutcome>): Promise<Completion> {
   const { signal, readOnly } = options
+  const idempotent = options.idempotent === true && !readOnly
   const deadline = options.deadline ?? Date.now() + (options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS)
   let node = options.node
-  const done = (type: Completion['type'], error: string, value: unknown = op.value): Completion => ({ type, value, node, error })
+  /** An attempt of an idempotent operation whose outcome is unknown: it may have taken effect. */
+  let uncertain: Extract<AttemptOutcome, { type: 'unknown' }> | undefined
+  const done = (type: Completion['type'], error: string, value: unknown = op.value): Completion =>
+    type === 'fail' && uncertain ? { type: 'info', value: 'value' in uncertain ? uncertain.value : op.value, node, error: uncertain.error } : { type, value, node, error }
   let lastError = 'aborted before sending'
   for (let n = 1; ; n++) {
-    // Every attempt so far certainly had no effect, and nothing is in flight.
+    // Every attempt so far certainly had no effect (or, idempotent, may be asked again), and nothing is in flight.
     if (signal.aborted) return done('fail', lastError)
     let outcome: AttemptOutcome
     try {
@@ -105,11 +118,13 @@ export async function performRequest(op: Invocation, options: PerformRequestOpti
     }
     node = outcome.node ?? node
     if (outcome.type === 'ok') return { type: 'ok', value: outcome.value, node }
-    if (outcome.type === 'unknown' && !readOnly) return done('info', outcome.error, 'value' in outcome ? outcome.value : op.value)
+    if (outcome.type === 'unknown' && idempotent) uncertain = outcome
+    else if (outcome.type === 'unknown' && !readOnly) return done('info', outcome.error, 'value' in outcome ? outcome.value : op.value)
     if (outcome.type === 'refused' && outcome.retry === 'never') return done('fail', outcome.error)
     lastError = outcome.error
     const wait = outcome.type === 'refused' && outcome.retry === 'now' ? 0 : backoffMs(n)
-    if (n >= MAX_ATTEMPTS || Date.now() + wait >= deadline) return done('fail', lastError)
+    // An idempotent operation that may have taken effect keeps asking until the deadline: only an answer tells what it did.
+    if ((n >= MAX_ATTEMPTS && !uncertain) || Date.now() + wait >= deadline) return done('fail', lastError)
     if (!(await pause(wait, signal))) return done('fail', lastError)
   }
 }

@@ -21,6 +21,9 @@
  *
  * A bank's accounts are opened by the target's setup (`openBank`), each
  * with a compare-and-set from nothing, so a second setup changes nothing.
+ * A dequeue with a request id (the settling queue workload's) is idempotent:
+ * the servers answer it again from their record, so the clients ask again
+ * after a lost answer (performRequest's `idempotent`) rather than give up.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { bankSetup, openingBalances, type Client, type Invocation } from '../index.js'
@@ -29,6 +32,8 @@ import { kvRequest, type KvRequest } from './json-client.js'
 export interface WorkloadRequest extends KvRequest {
   /** It changes nothing: the client may send it to a replica that serves reads, and never completes it `info`. */
   readOnly: boolean
+  /** The server answers it again from a record of its first application (a dequeue with a request id): asked again after a lost answer, it takes effect once. */
+  idempotent?: boolean
 }
 
 /** What a bank client must know of the workload's options. */
@@ -93,7 +98,8 @@ export function workloadRequest(workload: string, op: Invocation, bank?: BankOpt
     case 'queue enqueue':
       return write('/kv/append', { key: 'queue', value: v }, () => v)
     case 'queue dequeue':
-      return write('/kv/pop', typeof v === 'string' ? { key: 'queue', request: v } : { key: 'queue' }, (value) => value ?? null)
+      if (typeof v === 'string') return { ...write('/kv/pop', { key: 'queue', request: v }, (value) => value ?? null), idempotent: true }
+      return write('/kv/pop', { key: 'queue' }, (value) => value ?? null)
     case 'queue settle-dequeues':
       return write('/kv/settle-dequeues', { key: 'queue' }, (value) => value ?? {})
     case 'bank transfer': {

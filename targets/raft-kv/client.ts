@@ -53,7 +53,7 @@ export class RaftKvClient implements Client {
   async invoke(op: Invocation, signal: AbortSignal): Promise<Completion> {
     const request = workloadRequest(this.workload, op, this.bank)
     if (!request) return { type: 'fail', value: op.value, node: this.node, error: `raft-kv has no operation '${op.f}' of workload ${this.workload} for value ${JSON.stringify(op.value)}` }
-    const options = { signal, deadline: Date.now() + this.timeoutMs, readOnly: request.readOnly, node: this.node }
+    const options = { signal, deadline: Date.now() + this.timeoutMs, readOnly: request.readOnly, idempotent: request.idempotent === true, node: this.node }
     return performRequest(op, options, async ({ signal, deadline }) => {
       const reply = await requestJson({ ...this.endpoint, path: request.path, body: request.body, signal, deadline, agent: this.agent })
       return kvOutcome(reply, this.node, request.answer)

@@ -12,13 +12,13 @@ const never = new AbortController().signal
 /** Runs `performRequest` over a literal list of outcomes (or errors to throw), one per attempt; counts the attempts. */
 async function performOver(
   steps: (AttemptOutcome | Error)[],
-  options: { readOnly?: boolean; signal?: AbortSignal; deadlineMs?: number } = {},
+  options: { readOnly?: boolean; idempotent?: boolean; signal?: AbortSignal; deadlineMs?: number } = {},
 ): Promise<{ completion: Awaited<ReturnType<typeof performRequest>>; attempts: number; ms: number }> {
   let attempts = 0
   const started = Date.now()
   const completion = await performRequest(
     op(options.readOnly ? 'read' : 'write', ['k', 1]),
-    { signal: options.signal ?? never, deadline: started + (options.deadlineMs ?? 10_000), readOnly: options.readOnly ?? false, node: 'n1' },
+    { signal: options.signal ?? never, deadline: started + (options.deadlineMs ?? 10_000), readOnly: options.readOnly ?? false, idempotent: options.idempotent ?? false, node: 'n1' },
     async () => {
       const step = steps[Math.min(attempts++, steps.length - 1)]!
       if (step instanceof Error) throw step
@@ -104,6 +104,32 @@ describe('performRequest (the outcome rule and the retry policy)', () => {
 })
 
 describe('performRequest defaults', () => {
+  it('idempotent: an unknown outcome is asked again, and the answer to the repeat is the operation\'s', async () => {
+    const unknown: AttemptOutcome = { type: 'unknown', error: 'proxy-failed', node: 'n2' }
+    const r = await performOver([unknown, new NoAnswer(true, 'socket hang up'), { type: 'ok', value: 7, node: 'n3' }], { idempotent: true })
+    expect(r.completion).toEqual({ type: 'ok', value: 7, node: 'n3' })
+    expect(r.attempts).toBe(3)
+  })
+
+  it('idempotent: once an attempt may have taken effect, running out of attempts, time or a final refusal is info, not fail', async () => {
+    const unknown: AttemptOutcome = { type: 'unknown', error: 'proxy-failed' }
+    // It keeps asking past MAX_ATTEMPTS, until the deadline: only an answer can tell what it did.
+    const out = await performOver([unknown, refusedLater], { idempotent: true, deadlineMs: 1500 })
+    expect(out.completion).toMatchObject({ type: 'info', error: 'proxy-failed', value: ['k', 1] })
+    expect(out.attempts).toBeGreaterThan(MAX_ATTEMPTS)
+    expect(out.ms).toBeLessThan(1500 + 1000) // the deadline, and a late timer under load
+    const refused = await performOver([unknown, { type: 'refused', error: 'type-mismatch', retry: 'never' }], { idempotent: true })
+    expect(refused.completion).toMatchObject({ type: 'info', error: 'proxy-failed' })
+    const late = await performOver([unknown], { idempotent: true, deadlineMs: 30 })
+    expect(late.completion).toMatchObject({ type: 'info' })
+    const aborted = new AbortController()
+    const stopped = performOver([unknown], { idempotent: true, signal: aborted.signal })
+    aborted.abort()
+    expect((await stopped).completion).toMatchObject({ type: 'info' })
+    // Before any unknown outcome it is the ordinary rule: refusals end fail.
+    expect((await performOver([{ type: 'refused', error: 'type-mismatch', retry: 'never' }], { idempotent: true })).completion).toMatchObject({ type: 'fail' })
+  })
+
   it('without a deadline it takes timeoutMs from now', async () => {
     const started = Date.now()
     const completion = await performRequest(op('write', ['k', 1]), { signal: never, readOnly: false, node: 'n1', timeoutMs: 120 }, async () => refusedLater)

@@ -160,6 +160,14 @@ describe('workloadRequest', () => {
     ])
   })
 
+  it('marks a dequeue with a request id idempotent (asked again after a lost answer), and nothing else', () => {
+    expect(workloadRequest('queue', inv('dequeue', 'd3'))).toMatchObject({ path: '/kv/pop', body: { key: 'queue', request: 'd3' }, idempotent: true, readOnly: false })
+    expect(workloadRequest('queue', inv('dequeue', null))).toEqual(expect.objectContaining({ body: { key: 'queue' } }))
+    expect(workloadRequest('queue', inv('dequeue', null))?.idempotent).toBeUndefined()
+    expect(workloadRequest('queue', inv('settle-dequeues', null))).toMatchObject({ path: '/kv/settle-dequeues', body: { key: 'queue' }, readOnly: false })
+    expect(workloadRequest('queue', inv('settle-dequeues', null))?.idempotent).toBeUndefined()
+  })
+
   it('refuses what it cannot express', () => {
     expect(workloadRequest('set', inv('add', 5))).toBeUndefined()
     expect(workloadRequest('counter', inv('add', 'x'))).toBeUndefined()
