@@ -34,7 +34,10 @@
  * what the settle says: a dequeue of that value (a duplicate or an unexpected
  * value like any other), or of nothing. It is uncertain only when no
  * settle-dequeues completed ok. Histories without settle-dequeues (Jepsen's,
- * RabbitMQ's) are judged as before.
+ * RabbitMQ's) are judged as before. Dequeues that carry the same request id
+ * are one request, which the target answers alike each time (its first
+ * application's outcome): its take counts once, and one of them answered ok
+ * tells what the others that timed out did.
  *
  * With `fifo` (for queues that promise order), the history is also checked for
  * linearizability against the FIFO queue model of checkers/linearizability:
@@ -109,6 +112,10 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
       const pairs = pairOps(history).filter((p) => p.invoke.process !== 'nemesis')
       const { records: settled, disagree } = settledRequests(pairs)
       const learned = { count: 0, took: 0 }
+      /** Requests some dequeue got an ok answer for. */
+      const answered = new Set(pairs.filter((p) => p.invoke.f === 'dequeue' && typeof p.invoke.value === 'string' && p.complete?.type === 'ok').map((p) => p.invoke.value as string))
+      /** Request → the value its first ok answer took (JSON): the same answer again is the same take. */
+      const counted = new Map<string, string>()
       for (const { invoke, complete } of pairs) {
         const type = complete ? (complete.type as 'ok' | 'fail' | 'info') : 'pending'
         if (invoke.f === 'enqueue') {
@@ -117,11 +124,16 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
           enqueues.set(JSON.stringify(invoke.value) ?? 'null', e)
         } else if (invoke.f === 'dequeue' || invoke.f === 'drain') {
           if (type === 'info' || type === 'pending') {
-            if (invoke.f === 'dequeue' && settled && typeof invoke.value === 'string') {
+            const request = invoke.f === 'dequeue' && typeof invoke.value === 'string' ? invoke.value : undefined
+            if (request !== undefined && answered.has(request)) {
+              learned.count++ // its request was answered ok elsewhere: that answer counts its take
+              continue
+            }
+            if (request !== undefined && settled) {
               learned.count++
-              if (settled.has(invoke.value)) {
+              if (settled.has(request)) {
                 learned.took++
-                take(settled.get(invoke.value))
+                take(settled.get(request))
               }
               continue
             }
@@ -142,7 +154,11 @@ export function queueChecker(options: QueueCheckerOptions = {}): Checker {
             v.forEach(take)
             empty.push(invoke.index)
           } else if (v === null || v === undefined) empty.push(invoke.index)
-          else take(v)
+          else if (typeof invoke.value === 'string' && counted.get(invoke.value) === JSON.stringify(v)) continue // the same request answered again
+          else {
+            if (typeof invoke.value === 'string') counted.set(invoke.value, JSON.stringify(v))
+            take(v)
+          }
         }
       }
       const lastEmpty = empty.reduce((a, b) => Math.max(a, b), -1)

@@ -63,7 +63,7 @@ export class ChainKvClient implements Client {
     const req = op.f === 'txn' ? undefined : workloadRequest(workload, op, this.options.bank)
     if (!req) return { type: 'fail', value: op.value, node: this.options.node, error: `chain-kv has no operation '${op.f}' of workload ${workload} for value ${JSON.stringify(op.value)}` }
     const isRead = req.readOnly
-    const options = { signal, deadline: Date.now() + this.timeoutMs, readOnly: isRead, node: this.options.node }
+    const options = { signal, deadline: Date.now() + this.timeoutMs, readOnly: isRead, idempotent: req.idempotent === true, node: this.options.node }
     return performRequest(op, options, async ({ signal, deadline }): Promise<AttemptOutcome> => {
       const target = isRead && this.options.readAt === 'own-node' ? this.options.node : await this.locate(isRead ? 'tail' : 'head', signal, deadline)
       if (target === null) return { type: 'refused', error: 'no node told us where the chain is', retry: 'later' }

@@ -24,8 +24,10 @@
  * chosen by the client, unique per operation. The store records what such a
  * pop took, so the same request applied again (a client asking again after a
  * timeout, elsewhere or after a leader change) answers from the record and
- * takes nothing more. A pop that found the list empty had no effect and is not
- * recorded: applied again it may take a value, once. `settle-dequeues` ends
+ * takes nothing more. A pop that found the list empty is recorded too: applied
+ * again (an earlier try of it arriving late, after a retry was answered) it
+ * answers null and takes nothing, so a request has exactly the effect of its
+ * first application, whatever the order of its tries. `settle-dequeues` ends
  * the requests on a key for good: it answers every record, and from then on a
  * pop whose request is not recorded takes nothing (`dequeue-settled`), so a
  * request still in flight somewhere (a delayed forward, a paused node's queued
@@ -33,7 +35,7 @@
  * a request are not affected. The records live in the same map, under keys no
  * client key can have (keyOf gives JSON text, which never starts with '#'), so
  * snapshots and state transfers carry them; they are kept for the life of the
- * store, one per dequeue that took a value.
+ * store, one per dequeue with a request.
  */
 import { BadRequest } from './json-server.js'
 
@@ -115,17 +117,18 @@ export class KvMap {
         }
         if (current !== null && !Array.isArray(current)) return typeMismatch(k, 'a non-list')
         const list = (current as unknown[] | null) ?? []
-        if (list.length === 0) return { ok: true, value: null }
-        this.kv.set(k, list.slice(1))
-        if (request !== undefined) this.kv.set(takenKey(k, request), list[0])
-        return { ok: true, value: list[0] }
+        const value = list.length === 0 ? null : list[0]
+        if (list.length > 0) this.kv.set(k, list.slice(1))
+        if (request !== undefined) this.kv.set(takenKey(k, request), value)
+        return { ok: true, value }
       }
       case 'settle-dequeues': {
         this.kv.set(settledKey(k), true)
         const prefix = takenPrefix(k)
         const records: Record<string, unknown> = {}
         for (const [key, value] of this.kv) {
-          if (key.startsWith(prefix)) Object.defineProperty(records, key.slice(prefix.length), { value, enumerable: true })
+          // Requests that found the list empty took nothing, as those never applied: left out.
+          if (value !== null && key.startsWith(prefix)) Object.defineProperty(records, key.slice(prefix.length), { value, enumerable: true })
         }
         return { ok: true, value: records }
       }

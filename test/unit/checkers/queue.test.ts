@@ -201,6 +201,18 @@ describe('queue checker: dequeues whose outcome a settle-dequeues told', () => {
     expect(same.valid).toBe(true)
   })
 
+  it('dequeues with the same request id are one request: its answer counts once, and tells what a try of it that timed out did', async () => {
+    const again = drained(filled().call(1, 'dequeue', 'd1', 1).call(2, 'dequeue', 'd2', 'd2', 'info').call(3, 'dequeue', 'd2', 2).call(1, 'dequeue', 'd2', 2))
+    const r = await check(again.ops)
+    expect(r.valid).toBe(true)
+    expect(r.counts.duplicated).toBe(0)
+    expect(r.uncertainDequeues).toBe(0)
+    expect(r.learnedDequeues).toEqual({ count: 1, took: 0 })
+    // Answered with two different values, it counts both: a value also dequeued elsewhere is then duplicated.
+    const split = drained(filled().call(1, 'dequeue', 'd1', 1).call(3, 'dequeue', 'd1', 2).call(1, 'dequeue', 'd2', 2))
+    expect((await check(split.ops)).counts.duplicated).toBe(1)
+  })
+
   it('an info that carries a value other than its invocation\'s still received it (RabbitMQ), with or without a request id', async () => {
     const h = drained(filled().call(1, 'dequeue', 'd1', 1).call(2, 'dequeue', 'd2', 2, 'info'))
     const r = await check(h.ops)
