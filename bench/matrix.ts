@@ -1,5 +1,5 @@
 /**
- * npm run bench -- matrix [-- --target raft-kv --workload register --runs 10 --time-limit 60 --only correct|bugs --parallel 1 --out FILE [--resume]]
+ * npm run bench -- matrix [-- --target raft-kv --workload register --runs 10 --time-limit 60 --only correct|bugs --case NAME[,NAME] --parallel 1 --out FILE [--resume]]
  *
  * Runs the built CLI over a matrix of seeded runs: the correct system under each
  * nemesis (expected valid, exit 0) and each bug mode under the nemesis that
@@ -11,7 +11,8 @@
  * what it measured; with `--resume` it runs only the (case, seed) pairs that
  * FILE does not hold a verdict for (a run that exited 4, the environment
  * failing before the check, is run again) and the table covers every run in
- * FILE for these cases. Each run is a whole 5-node cluster with its own network;
+ * FILE for these cases. `--case` keeps only the cases with those names (as the
+ * table prints them, e.g. 'correct / clock'). Each run is a whole 5-node cluster with its own network;
  * `--parallel N` runs N of them at once (the verdicts of a correct system must
  * not depend on load; the table says what parallelism was used).
  */
@@ -130,7 +131,16 @@ if (!CASES[target] || unknown.length > 0) {
   console.error(`no matrix for target '${target}' workload '${unknown.join(',')}': targets ${Object.keys(CASES).join(', ')}; workloads of ${target}: ${Object.keys(byWorkload).join(', ')}`)
   process.exit(3)
 }
-const cases: WorkloadCase[] = workloads.flatMap((w) => byWorkload[w]!.map((c) => ({ ...c, workload: w }))).filter((c) => only === 'all' || (only === 'bugs') === (c.bug !== undefined))
+const named = process.argv.includes('--case') ? arg('case', '').split(',').map((n) => n.trim()) : undefined
+const cases: WorkloadCase[] = workloads
+  .flatMap((w) => byWorkload[w]!.map((c) => ({ ...c, workload: w })))
+  .filter((c) => only === 'all' || (only === 'bugs') === (c.bug !== undefined))
+  .filter((c) => named === undefined || named.includes(c.name))
+const unknownCase = named?.find((n) => !cases.some((c) => c.name === n))
+if (unknownCase !== undefined) {
+  console.error(`--case: no case '${unknownCase}' for ${target} (${workloads.join(', ')}); the cases: ${workloads.flatMap((w) => byWorkload[w]!.map((c) => c.name)).join(', ')}`)
+  process.exit(3)
+}
 
 type Run = { seed: number; exit: number | null; valid: unknown; ops: number; seconds: number }
 const parallel = Math.max(1, Number(arg('parallel', '1')))
