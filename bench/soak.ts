@@ -121,7 +121,8 @@ async function soakRun(label: string, timeLimit: number): Promise<RunFigures> {
   else rmSync(store, { recursive: true, force: true })
 
   const at = (name: string): Mark => marks[name] ?? marks['exit']!
-  const ops = Number(finish.ops ?? 0)
+  // The json reporter's finish event counts client operations (an older build said `ops`).
+  const ops = Number(finish.clientOperations ?? finish.ops ?? 0)
   const end = marks['exit']!
   const slice = Math.max(0.1, end.t / 40)
   const series = new Map<number, number>()
