@@ -2,10 +2,11 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { counterChecker, counterReads, type CounterResult } from '../../../checkers/counter.js'
 import type { Op } from '../../../core/op.js'
-import { HistoryBuilder, context, jepsenFixture } from './history-builder.js'
+import { HistoryBuilder, checkedBothWays, context, folded, jepsenFixture } from './history-builder.js'
 import { interleave, type Call } from './interleave.js'
 
-const check = async (history: Op[]): Promise<CounterResult> => (await counterChecker().check(history, context)) as CounterResult
+// Every history here is checked whole and by the fold, which must agree.
+const check = async (history: Op[]): Promise<CounterResult> => (await checkedBothWays(counterChecker(), history)) as CounterResult
 
 describe('counter checker: Jepsen histories', () => {
   // elle-cli calls these valid: Jepsen's counter checker finds no read out of
@@ -112,5 +113,35 @@ describe('counter checker: agrees with the definition on random histories', () =
       }),
       { numRuns: 3000, seed: 14 },
     )
+  })
+})
+
+describe('counter checker: the fold gives the whole-history result', () => {
+  const call = fc.oneof(
+    fc.record({ f: fc.constant('add'), value: fc.constantFrom(1, 1, -1, 3), type: fc.constantFrom('ok', 'ok', 'fail', 'info', 'pending') }),
+    fc.record({ f: fc.constant('read'), value: fc.constant(null), result: fc.integer({ min: -2, max: 6 }), type: fc.constantFrom('ok', 'ok', 'fail', 'info', 'pending') }),
+  ) as fc.Arbitrary<Call>
+  it('on random histories with failed, timed-out and never-completed adds and reads (2,000 histories)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(call, { maxLength: 6 }), { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 60 }), fc.integer({ min: -1, max: 2 }), async (procs, picks, initial) => {
+        const history = interleave(procs, picks)
+        const checker = counterChecker({ initial })
+        expect(await folded(checker, history)).toEqual(await checker.check(history, context))
+      }),
+      { numRuns: 2000, seed: 16 },
+    )
+  })
+
+  it('an add that fails after a read ended while it was in flight no longer counts for that read', async () => {
+    // The read (ops 1-2) ends while the add of 5 is in flight; the add then fails: 5 was never possible.
+    const h = new HistoryBuilder().invoke(0, 'add', 5).call(1, 'read', null, 5).fail(0, 'add', 5)
+    const r = await check(h.ops)
+    expect(r.valid).toBe(false)
+    expect(r.errors[0]).toMatchObject({ value: 5, lower: 0, upper: 0 })
+  })
+
+  it('a malformed value is reported the same way by both', async () => {
+    const h = new HistoryBuilder().call(0, 'add', 1).call(1, 'read', null, 'x').call(0, 'add', 'y')
+    expect(await check(h.ops)).toMatchObject({ valid: 'unknown', summary: 'cannot check: read at index 3 returned "x", expected a number' })
   })
 })

@@ -3,6 +3,9 @@
  * index and a time of index × 1 ms, so "later in the history" is "later in time".
  */
 import { readFileSync } from 'node:fs'
+import { expect } from 'vitest'
+import type { CheckResult, Checker } from '../../../checkers/checker.js'
+import { historyOfOps } from '../../../core/history/source.js'
 import { join, resolve } from 'node:path'
 import { importJepsenHistory, importJepsenJson } from '../../../core/history/edn-import.js'
 import type { Op, OpType, Process } from '../../../core/op.js'
@@ -43,4 +46,19 @@ export function jepsenFixture(name: string): Op[] {
   const path = join(FIXTURES, name)
   const text = readFileSync(path, 'utf8')
   return name.endsWith('.json') ? importJepsenJson(text, path) : importJepsenHistory(text, path)
+}
+
+/** `checker`'s result by its fold, the ops added one by one as a run records them (the source holds the same ops). */
+export async function folded(checker: Checker, history: readonly Op[]): Promise<CheckResult> {
+  const fold = checker.fold!(context)
+  for (const op of history) fold.add(op)
+  return fold.finish(historyOfOps(history))
+}
+
+/** Both forms of `checker` on `history`, which must agree: returns the whole-history result. */
+export async function checkedBothWays(checker: Checker, history: Op[]): Promise<CheckResult> {
+  const whole = await checker.check(history, context)
+  const byFold = await folded(checker, history)
+  expect(byFold).toEqual(whole)
+  return whole
 }
