@@ -6,9 +6,13 @@
  * of the ids (for numbers; lowest and highest as text otherwise).
  *
  * Values: `generate` null → the id (any JSON value; equal when their JSON is).
+ *
+ * It folds (`UniqueIdsFold`): every distinct id, compactly, and the duplicates.
  */
-import { pairOps } from '../core/op.js'
-import type { CheckResult, Checker } from './checker.js'
+import { pairOps, type Op } from '../core/op.js'
+import type { CheckResult, Checker, CheckerFold } from './checker.js'
+import { IdTable } from './id-table.js'
+import { InvocationOrder } from './invocation-order.js'
 
 export interface Duplicate {
   id: unknown
@@ -30,6 +34,94 @@ export interface UniqueIdsResult extends CheckResult {
   range: [unknown, unknown] | null
 }
 
+/** Lowest and highest id: numbers by value, anything else by its JSON (as check and fold both compare). */
+function less(a: unknown, b: unknown): boolean {
+  return typeof a === 'number' && typeof b === 'number' ? a < b : (JSON.stringify(a) ?? '') < (JSON.stringify(b) ?? '')
+}
+
+/** The result from the tallies; `dups` are every id returned more than once, most repeated first (ties: first seen first). */
+function uniqueIdsResult(attempted: number, acknowledged: number, dups: readonly Duplicate[], lo: unknown, hi: unknown): UniqueIdsResult {
+  const duplicates = dups.slice(0, 20).map((e) => ({ id: e.id, count: e.count, ops: e.ops.slice(0, 10) }))
+  const range: [unknown, unknown] | null = acknowledged ? [lo, hi] : null
+  const tally = `${acknowledged}/${attempted} generates acknowledged${range ? `, ids ${JSON.stringify(range[0])}..${JSON.stringify(range[1])}` : ''}`
+  let valid: CheckResult['valid']
+  let summary: string
+  if (dups.length) {
+    const d = duplicates[0]!
+    valid = false
+    summary = `${dups.length} id(s) returned more than once (e.g. ${JSON.stringify(d.id)} ${d.count} times, ops ${d.ops.slice(0, 3).join(', ')}) (${tally})`
+  } else if (!acknowledged) {
+    valid = 'unknown'
+    summary = `no generate was acknowledged, so nothing could be judged (${tally})`
+  } else {
+    valid = true
+    summary = `${acknowledged} distinct ids (${tally})`
+  }
+  return { valid, summary, checker: 'unique-ids', attempted, acknowledged, duplicatedCount: dups.length, duplicates, range }
+}
+
+interface Acknowledged {
+  id: unknown
+  index: number
+}
+
+/**
+ * The unique-ids check as a fold. It must keep every distinct id it has seen,
+ * since any later answer may repeat it (`IdTable`: about 20-30 bytes an id
+ * for numbers); per id that was returned more than once, its count and first
+ * ten ops; and the generates in flight. Acknowledgements are taken in the
+ * order their generates were invoked (as `pairOps` lists them), which fixes
+ * which op of a duplicate comes first and how the range is found.
+ */
+class UniqueIdsFold implements CheckerFold {
+  private attempted = 0
+  private acknowledged = 0
+  private readonly ids = new IdTable()
+  /** The completion index of each distinct id's first acknowledgement, by ordinal. */
+  private firstOp = new Float64Array(1024)
+  private readonly duplicated = new Map<number, Duplicate>()
+  private lo: unknown
+  private hi: unknown
+  private readonly order = new InvocationOrder<Acknowledged>((a) => this.acknowledge(a))
+
+  add(op: Op): void {
+    if (op.process === 'nemesis') return
+    if (op.type === 'invoke') {
+      if (op.f !== 'generate') return this.order.abandon(op.process)
+      this.attempted++
+      this.order.invoked(op.process, op.index)
+    } else this.order.completed(op.process, op.type === 'ok' ? { id: op.value, index: op.index } : undefined)
+  }
+
+  private acknowledge({ id, index }: Acknowledged): void {
+    this.acknowledged++
+    const ordinal = this.ids.see(id)
+    if (ordinal < 0) {
+      const n = this.ids.size - 1
+      if (n >= this.firstOp.length) {
+        const grown = new Float64Array(this.firstOp.length * 2)
+        grown.set(this.firstOp)
+        this.firstOp = grown
+      }
+      this.firstOp[n] = index
+    } else {
+      const d = this.duplicated.get(ordinal)
+      if (d) {
+        d.count++
+        if (d.ops.length < 10) d.ops.push(index)
+      } else this.duplicated.set(ordinal, { id, count: 2, ops: [this.firstOp[ordinal]!, index] })
+    }
+    if (this.acknowledged === 1 || less(id, this.lo)) this.lo = id
+    if (this.acknowledged === 1 || less(this.hi, id)) this.hi = id
+  }
+
+  finish(): UniqueIdsResult {
+    this.order.finish()
+    const dups = [...this.duplicated].sort((a, b) => b[1].count - a[1].count || a[0] - b[0]).map(([, d]) => d)
+    return uniqueIdsResult(this.attempted, this.acknowledged, dups, this.lo, this.hi)
+  }
+}
+
 export function uniqueIdsChecker(): Checker {
   return {
     name: 'unique-ids',
@@ -39,8 +131,6 @@ export function uniqueIdsChecker(): Checker {
       const seen = new Map<string, { id: unknown; ops: number[] }>()
       let lo: unknown
       let hi: unknown
-      const less = (a: unknown, b: unknown): boolean =>
-        typeof a === 'number' && typeof b === 'number' ? a < b : (JSON.stringify(a) ?? '') < (JSON.stringify(b) ?? '')
       for (const { invoke, complete } of pairOps(history)) {
         if (invoke.process === 'nemesis' || invoke.f !== 'generate') continue
         attempted++
@@ -54,25 +144,12 @@ export function uniqueIdsChecker(): Checker {
         if (acknowledged === 1 || less(id, lo)) lo = id
         if (acknowledged === 1 || less(hi, id)) hi = id
       }
-      const dups = [...seen.values()].filter((e) => e.ops.length > 1).sort((a, b) => b.ops.length - a.ops.length)
-      const duplicates = dups.slice(0, 20).map((e) => ({ id: e.id, count: e.ops.length, ops: e.ops.slice(0, 10) }))
-      const range: [unknown, unknown] | null = acknowledged ? [lo, hi] : null
-      const tally = `${acknowledged}/${attempted} generates acknowledged${range ? `, ids ${JSON.stringify(range[0])}..${JSON.stringify(range[1])}` : ''}`
-      let valid: CheckResult['valid']
-      let summary: string
-      if (dups.length) {
-        const d = duplicates[0]!
-        valid = false
-        summary = `${dups.length} id(s) returned more than once (e.g. ${JSON.stringify(d.id)} ${d.count} times, ops ${d.ops.slice(0, 3).join(', ')}) (${tally})`
-      } else if (!acknowledged) {
-        valid = 'unknown'
-        summary = `no generate was acknowledged, so nothing could be judged (${tally})`
-      } else {
-        valid = true
-        summary = `${acknowledged} distinct ids (${tally})`
-      }
-      const result: UniqueIdsResult = { valid, summary, checker: 'unique-ids', attempted, acknowledged, duplicatedCount: dups.length, duplicates, range }
-      return result
+      const dups = [...seen.values()]
+        .filter((e) => e.ops.length > 1)
+        .sort((a, b) => b.ops.length - a.ops.length)
+        .map((e) => ({ id: e.id, count: e.ops.length, ops: e.ops }))
+      return uniqueIdsResult(attempted, acknowledged, dups, lo, hi)
     },
+    fold: () => new UniqueIdsFold(),
   }
 }

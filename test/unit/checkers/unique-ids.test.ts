@@ -2,10 +2,11 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { uniqueIdsChecker, type UniqueIdsResult } from '../../../checkers/unique-ids.js'
 import type { Op } from '../../../core/op.js'
-import { HistoryBuilder, context } from './history-builder.js'
+import { HistoryBuilder, checkedBothWays } from './history-builder.js'
 import { interleave, type Call } from './interleave.js'
 
-const check = async (history: Op[]): Promise<UniqueIdsResult> => (await uniqueIdsChecker().check(history, context)) as UniqueIdsResult
+// Every history here is checked whole and by the fold, which must agree.
+const check = async (history: Op[]): Promise<UniqueIdsResult> => (await checkedBothWays(uniqueIdsChecker(), history)) as UniqueIdsResult
 
 describe('unique-ids checker', () => {
   it('valid: every acknowledged id distinct; reports the count and the range', async () => {
@@ -45,5 +46,24 @@ describe('unique-ids checker', () => {
       }),
       { numRuns: 2000, seed: 14 },
     )
+  })
+
+  it('folds to the whole-history result: duplicates in the order the generates were invoked, ties by first seen, mixed kinds of ids (2,000 histories)', async () => {
+    const id = fc.oneof(fc.integer({ min: -3, max: 8 }), fc.constantFrom('a', 'b', 'n1-5'), fc.constantFrom(null, 2.5, [1], { n: 1 }))
+    const call = fc.record({ f: fc.constantFrom('generate', 'generate', 'generate', 'read'), value: fc.constant(null), result: id, type: fc.constantFrom('ok', 'ok', 'info', 'fail', 'pending') }) as fc.Arbitrary<Call>
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(call, { maxLength: 8 }), { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 80 }), async (procs, picks) => {
+        await check(interleave(procs, picks))
+      }),
+      { numRuns: 2000, seed: 16 },
+    )
+  })
+
+  it('keeps thousands of numeric ids apart through the table\'s growth, and finds the one repeated', async () => {
+    const h = new HistoryBuilder()
+    for (let i = 0; i < 5000; i++) h.call(i % 7, 'generate', null, i * 3 - 7000)
+    h.call(3, 'generate', null, 4 * 3 - 7000)
+    const r = await check(h.ops)
+    expect(r).toMatchObject({ valid: false, acknowledged: 5001, duplicatedCount: 1, duplicates: [{ id: -6988, count: 2, ops: [9, 10001] }], range: [-7000, 4997 * 3 - 7000 + 6] })
   })
 })
