@@ -1,9 +1,12 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { bankChecker, type BankCheckerOptions, type BankResult } from '../../../checkers/bank.js'
 import type { Op } from '../../../core/op.js'
-import { HistoryBuilder, context, jepsenFixture } from './history-builder.js'
+import { HistoryBuilder, checkedBothWays, jepsenFixture } from './history-builder.js'
+import { interleave, type Call } from './interleave.js'
 
-const check = async (history: Op[], options: BankCheckerOptions = {}): Promise<BankResult> => (await bankChecker(options).check(history, context)) as BankResult
+// Every history here is checked whole and by the fold, which must agree.
+const check = async (history: Op[], options: BankCheckerOptions = {}): Promise<BankResult> => (await checkedBothWays(bankChecker(options), history)) as BankResult
 const opts = { accounts: [0, 1, 2], total: 30 }
 
 describe('bank checker: Jepsen histories', () => {
@@ -83,5 +86,27 @@ describe('bank checker: one history per finding', () => {
   it('unknown when no read completed', async () => {
     const h = new HistoryBuilder().call(0, 'transfer', { from: 0, to: 1, amount: 5 }).call(1, 'read', null, null, 'info')
     expect((await check(h.ops, opts)).valid).toBe('unknown')
+  })
+})
+
+describe('bank checker: the fold gives the whole-history result', () => {
+  // Balances of accounts 0-2 around a total of 30: right, torn, negative, missing or unknown accounts, non-numbers, not balances at all.
+  const balances = fc.oneof(
+    fc.constantFrom({ 0: 10, 1: 10, 2: 10 }, { 0: 30, 1: 0, 2: 0 }, { 0: 15, 1: 10, 2: 10 }, { 0: 40, 1: -10, 2: 0 }, { 0: 10, 1: 20 }, { 0: 10, 1: 10, 2: 5, 9: 5 }, { 0: 10, 1: 10, 2: null }),
+    fc.constantFrom(null, 7, [[0, 10], [1, 10], [2, 10]], [[0, 1]], 'x'),
+    fc.record({ 0: fc.integer({ min: -5, max: 30 }), 1: fc.integer({ min: -5, max: 30 }), 2: fc.integer({ min: 0, max: 30 }) }),
+  )
+  const call = fc.oneof(
+    fc.record({ f: fc.constant('transfer'), value: fc.constant({ from: 0, to: 1, amount: 5 }), type: fc.constantFrom('ok', 'fail', 'info', 'pending') }),
+    fc.record({ f: fc.constant('read'), value: fc.constant(null), result: balances, type: fc.constantFrom('ok', 'ok', 'ok', 'fail', 'info', 'pending') }),
+  ) as fc.Arbitrary<Call>
+  const options = fc.constantFrom<BankCheckerOptions>({}, opts, { accounts: [0, 1, 2] }, { total: 30 }, { ...opts, negativeBalances: true })
+  it('on random histories of transfers and reads of every shape, with and without the accounts and total given (2,000 histories)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(call, { maxLength: 6 }), { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 60 }), options, async (procs, picks, o) => {
+        await check(interleave(procs, picks), o)
+      }),
+      { numRuns: 2000, seed: 16 },
+    )
   })
 })
