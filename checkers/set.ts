@@ -30,9 +30,12 @@
  *
  * Values: `add` e and `read` → [e, ...]; with `independent`, `add` [k, e] and
  * `read` [k, null] → [k, [e, ...]], each key its own set.
+ *
+ * It folds (set-fold.ts): per element what decides its fate, not the ops.
  */
 import { pairOps, type Op } from '../core/op.js'
-import type { CheckResult, Checker } from './checker.js'
+import type { CheckResult, Checker, CheckerFold } from './checker.js'
+import { SetFold } from './set-fold.js'
 
 export interface SetCheckerOptions {
   /** Values are [key, v]: each key is its own set. */
@@ -288,6 +291,75 @@ function show(v: unknown): string {
   return s.length > 40 ? `${s.slice(0, 37)}...` : s
 }
 
+/** Counts, examples and stable latencies, taken fate by fate (in the order `analyseSet` lists them). */
+class SetTally {
+  readonly counts: SetResult['counts'] = { stable: 0, lost: 0, 'never-read': 0, unexpected: 0, indeterminate: 0, stale: 0, recovered: 0, duplicated: 0 }
+  readonly examples: SetResult['examples'] = {}
+  readonly latencies: number[] = []
+
+  constructor(private readonly independent: boolean) {}
+
+  add(f: ElementFate): void {
+    this.counts[f.outcome]++
+    if (f.outcome === 'lost' || f.outcome === 'unexpected' || f.outcome === 'never-read') this.note(f.outcome, f)
+    for (const flag of ['stale', 'recovered', 'duplicated'] as const) {
+      if (!f[flag]) continue
+      this.counts[flag]++
+      this.note(flag, f)
+    }
+    if (f.stableLatency !== undefined) this.latencies.push(f.stableLatency / 1e6)
+  }
+
+  private note(kind: keyof SetResult['examples'], f: ElementFate): void {
+    const list = (this.examples[kind] ??= [])
+    if (list.length < EXAMPLES) list.push(this.independent ? [f.key, f.element] : f.element)
+  }
+}
+
+type SetTotals = Omit<SetAnalysis, 'fates'>
+
+function setResult(t: SetTally, a: SetTotals, independent: boolean, linearizable: boolean): SetResult {
+  const { counts, examples } = t
+  const bad: string[] = []
+  const list = (kind: keyof SetResult['examples']): string => ` (e.g. ${(examples[kind] ?? []).slice(0, 3).map(show).join(', ')})`
+  if (counts.lost) bad.push(`${counts.lost} element(s) lost: known to exist, then missing from the last read${list('lost')}`)
+  if (counts.unexpected) bad.push(`${counts.unexpected} unexpected element(s): read although no add of them succeeded${list('unexpected')}`)
+  if (counts.duplicated) bad.push(`${counts.duplicated} element(s) duplicated within a read${list('duplicated')}`)
+  if (linearizable && counts.stale) bad.push(`${counts.stale} stale element(s): missing from a read that began after they were known${list('stale')}`)
+  const tally = `${counts.stable} stable, ${counts.lost} lost, ${counts.stale} stale, ${counts['never-read']} never read, ${counts.recovered} recovered, ${counts.unexpected} unexpected, ${counts.duplicated} duplicated of ${a.acknowledged}/${a.attempted} acknowledged adds; ${a.reads} reads${independent ? ` over ${a.keys} key(s)` : ''}`
+  let valid: SetResult['valid']
+  let summary: string
+  if (bad.length > 0) {
+    valid = false
+    summary = `${bad.join('; ')} (${tally})`
+  } else if (a.reads === 0) {
+    valid = 'unknown'
+    summary = `no read completed, so nothing could be judged (${tally})`
+  } else if (counts.stable === 0) {
+    valid = 'unknown'
+    summary = `no element was confirmed by a later read, so nothing could be judged (${tally})`
+  } else {
+    valid = true
+    summary = tally
+  }
+  return {
+    valid,
+    summary,
+    checker: 'set',
+    independent,
+    linearizable,
+    keys: a.keys,
+    attempted: a.attempted,
+    acknowledged: a.acknowledged,
+    reads: a.reads,
+    counts,
+    examples,
+    stableLatencyMs: t.latencies.length > 0 ? quantiles(t.latencies) : null,
+  }
+}
+
+const cannotCheck = (message: string): CheckResult => ({ valid: 'unknown', summary: `cannot check: ${message}`, checker: 'set' })
+
 export function setChecker(options: SetCheckerOptions = {}): Checker {
   const independent = options.independent ?? false
   const linearizable = options.linearizable ?? false
@@ -298,63 +370,25 @@ export function setChecker(options: SetCheckerOptions = {}): Checker {
       try {
         a = analyseSet(history, options)
       } catch (e) {
-        if (e instanceof SetHistoryError) return { valid: 'unknown', summary: `cannot check: ${e.message}`, checker: 'set' }
+        if (e instanceof SetHistoryError) return cannotCheck(e.message)
         throw e
       }
-      const counts: SetResult['counts'] = { stable: 0, lost: 0, 'never-read': 0, unexpected: 0, indeterminate: 0, stale: 0, recovered: 0, duplicated: 0 }
-      const examples: SetResult['examples'] = {}
-      const note = (kind: keyof SetResult['examples'], f: ElementFate): void => {
-        const list = (examples[kind] ??= [])
-        if (list.length < EXAMPLES) list.push(independent ? [f.key, f.element] : f.element)
+      const tally = new SetTally(independent)
+      for (const f of a.fates) tally.add(f)
+      return setResult(tally, a, independent, linearizable)
+    },
+    fold(): CheckerFold {
+      const fold = new SetFold(options)
+      return {
+        add: (op) => fold.add(op),
+        finish(): CheckResult {
+          const done = fold.finish()
+          if ('error' in done) return cannotCheck(done.error)
+          const tally = new SetTally(independent)
+          for (const f of done.fates()) tally.add(f)
+          return setResult(tally, done, independent, linearizable)
+        },
       }
-      const latencies: number[] = []
-      for (const f of a.fates) {
-        counts[f.outcome]++
-        if (f.outcome === 'lost' || f.outcome === 'unexpected' || f.outcome === 'never-read') note(f.outcome, f)
-        for (const flag of ['stale', 'recovered', 'duplicated'] as const) {
-          if (!f[flag]) continue
-          counts[flag]++
-          note(flag, f)
-        }
-        if (f.stableLatency !== undefined) latencies.push(f.stableLatency / 1e6)
-      }
-      const bad: string[] = []
-      const list = (kind: keyof SetResult['examples']): string => ` (e.g. ${(examples[kind] ?? []).slice(0, 3).map(show).join(', ')})`
-      if (counts.lost) bad.push(`${counts.lost} element(s) lost: known to exist, then missing from the last read${list('lost')}`)
-      if (counts.unexpected) bad.push(`${counts.unexpected} unexpected element(s): read although no add of them succeeded${list('unexpected')}`)
-      if (counts.duplicated) bad.push(`${counts.duplicated} element(s) duplicated within a read${list('duplicated')}`)
-      if (linearizable && counts.stale) bad.push(`${counts.stale} stale element(s): missing from a read that began after they were known${list('stale')}`)
-      const tally = `${counts.stable} stable, ${counts.lost} lost, ${counts.stale} stale, ${counts['never-read']} never read, ${counts.recovered} recovered, ${counts.unexpected} unexpected, ${counts.duplicated} duplicated of ${a.acknowledged}/${a.attempted} acknowledged adds; ${a.reads} reads${independent ? ` over ${a.keys} key(s)` : ''}`
-      let valid: SetResult['valid']
-      let summary: string
-      if (bad.length > 0) {
-        valid = false
-        summary = `${bad.join('; ')} (${tally})`
-      } else if (a.reads === 0) {
-        valid = 'unknown'
-        summary = `no read completed, so nothing could be judged (${tally})`
-      } else if (counts.stable === 0) {
-        valid = 'unknown'
-        summary = `no element was confirmed by a later read, so nothing could be judged (${tally})`
-      } else {
-        valid = true
-        summary = tally
-      }
-      const result: SetResult = {
-        valid,
-        summary,
-        checker: 'set',
-        independent,
-        linearizable,
-        keys: a.keys,
-        attempted: a.attempted,
-        acknowledged: a.acknowledged,
-        reads: a.reads,
-        counts,
-        examples,
-        stableLatencyMs: latencies.length > 0 ? quantiles(latencies) : null,
-      }
-      return result
     },
   }
 }

@@ -2,10 +2,11 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { analyseSet, setChecker, type ElementFate, type SetResult } from '../../../checkers/set.js'
 import type { Op } from '../../../core/op.js'
-import { HistoryBuilder, context, jepsenFixture } from './history-builder.js'
+import { HistoryBuilder, checkedBothWays, jepsenFixture } from './history-builder.js'
 import { interleave, type Call } from './interleave.js'
 
-const check = async (history: Op[], options = {}): Promise<SetResult> => (await setChecker(options).check(history, context)) as SetResult
+// Every history here is checked whole and by the fold, which must agree.
+const check = async (history: Op[], options = {}): Promise<SetResult> => (await checkedBothWays(setChecker(options), history)) as SetResult
 
 describe('set checker: Jepsen histories', () => {
   it('set.edn is valid: three acknowledged adds, all in the final read', async () => {
@@ -174,5 +175,38 @@ describe('set checker: agrees with the definition on random histories', () => {
       }),
       { numRuns: 3000, seed: 14 },
     )
+  })
+})
+
+describe('set checker: the fold gives the whole-history result', () => {
+  const element = fc.integer({ min: 0, max: 6 })
+  const keyed = (independent: boolean): fc.Arbitrary<Call> => {
+    const key = fc.constantFrom('a', 'b', 7)
+    const wrap = <T>(v: fc.Arbitrary<T>): fc.Arbitrary<unknown> => (independent ? fc.tuple(key, v) : v)
+    return fc.oneof(
+      // Elements may be added twice, fail, time out or never complete.
+      fc.record({ f: fc.constant('add'), value: wrap(element), type: fc.constantFrom('ok', 'ok', 'fail', 'info', 'pending') }),
+      // Reads may repeat an element, return one no one added, and complete in any order.
+      fc.record({ f: fc.constant('read'), value: fc.constant(null), result: wrap(fc.array(element, { maxLength: 7 })), type: fc.constantFrom('ok', 'ok', 'ok', 'fail', 'info', 'pending') }),
+      fc.record({ f: fc.constant('other'), value: fc.constant(1), type: fc.constantFrom('ok', 'pending') }),
+    ) as fc.Arbitrary<Call>
+  }
+  for (const independent of [false, true]) {
+    it(`on random histories${independent ? ' of independent keys' : ''}: fates, counts, examples, latencies (2,000 histories)`, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.array(keyed(independent), { maxLength: 7 }), { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 70 }), fc.boolean(), async (procs, picks, linearizable) => {
+          await check(interleave(procs, picks), { independent, linearizable })
+        }),
+        { numRuns: 2000, seed: 16 },
+      )
+    })
+  }
+
+  it('a malformed op: both name the one whose invocation comes first', async () => {
+    // The read invoked first (op 0) completes last (op 3) with a bad value; the add invoked after it (op 1) has a bad value too.
+    const h = new HistoryBuilder().invoke(1, 'read', ['a', null]).call(0, 'add', 5).ok(1, 'read', ['a', 3])
+    expect((await check(h.ops, { independent: true })).summary).toBe('cannot check: read at index 3 returned 3, expected a list of elements')
+    const g = new HistoryBuilder().call(0, 'add', 5).invoke(1, 'read', ['a', null]).ok(1, 'read', ['a', 3])
+    expect((await check(g.ops, { independent: true })).summary).toBe('cannot check: op 0 (add) has value 5, expected [key, element]')
   })
 })
