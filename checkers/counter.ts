@@ -169,6 +169,11 @@ export class CounterFold implements CheckerFold {
   private final: CounterRead | null = null
   private error: string | undefined
 
+  /** Why the history cannot be checked as a counter's (a value not a number), if so. */
+  get malformed(): string | undefined {
+    return this.error
+  }
+
   constructor(options: CounterCheckerOptions = {}, private readonly onRead?: (read: CounterRead) => void) {
     this.initial = options.initial ?? 0
   }

@@ -7,17 +7,19 @@
  *      (summary.ts) while those operations are picked out (window.ts);
  *   3. the sections, the page (page.ts), and the pages sections add, written
  *      beside report.html (each atomically).
- * A section that declares `wholeHistory` (the set, bank and counter plots, for
- * now) gets the history read whole, and only then does memory grow with it.
+ * A section drawn from every operation of some kinds (the set, bank and
+ * counter plots) folds them in that same pass, parsed one at a time, and
+ * keeps only what it draws.
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CheckResult } from '../checkers/checker.js'
-import { readHistoryJsonl } from '../core/history/jsonl.js'
+import type { Op } from '../core/op.js'
 import { RunDir, STORE_FILES, writeAtomic } from '../core/store.js'
 import { renderPage } from './page.js'
 import { nodeLogFiles, runFiles } from './run-files.js'
-import { SECTION_RENDERERS, type ReportSection, type SectionRenderer } from './sections/index.js'
+import { SECTION_RENDERERS, type ReportSection, type SectionFold, type SectionRenderer } from './sections/index.js'
+import type { ScannedOp } from './history-scan.js'
 import { summarizeHistory, summarizeOps } from './summary.js'
 import { WindowCollector } from './window.js'
 import { esc } from './html-text.js'
@@ -28,8 +30,36 @@ export interface BuiltReport {
   warnings: string[]
 }
 
-function hasWhole(chosen: readonly { renderer: SectionRenderer }[]): boolean {
-  return chosen.some((c) => c.renderer.wholeHistory === true)
+interface Chosen {
+  name: string
+  result: CheckResult
+  renderer: SectionRenderer
+  window: WindowCollector | undefined
+  /** The section's fold, or what broke it (render() then says so). */
+  fold: SectionFold | { error: unknown } | undefined
+}
+
+/** One visitor feeding every section's fold: a line is parsed once, and only when some fold wants its f. */
+function foldVisitor(chosen: readonly Chosen[]): ((op: ScannedOp) => void) | undefined {
+  const folds = chosen.filter((c) => c.fold !== undefined && !('error' in c.fold))
+  if (folds.length === 0) return undefined
+  return (line) => {
+    if (line.process === 'nemesis') return
+    let op: Op | undefined
+    for (const c of folds) {
+      const f = c.fold as SectionFold
+      if (!f.fs.has(line.f)) continue
+      if (!op) {
+        op = line.parse()
+        op.index = line.index
+      }
+      try {
+        f.add(op)
+      } catch (error) {
+        c.fold = { error }
+      }
+    }
+  }
 }
 
 /** Writes `<runDir>/report.html` (and the sections' pages) and returns its path. */
@@ -43,7 +73,7 @@ export async function buildReport(runPath: string): Promise<BuiltReport> {
   if (!hasHistory) warnings.push('this run has no history.jsonl: it ended before its first operation')
 
   // Which section draws each checker's result, and which operations it wants whole: known before the pass.
-  const chosen: { name: string; result: CheckResult; renderer: SectionRenderer; window: WindowCollector | undefined }[] = []
+  const chosen: Chosen[] = []
   for (const [name, result] of Object.entries((results?.checkers ?? {}) as Record<string, CheckResult>)) {
     const renderer = SECTION_RENDERERS.find((s) => s.accepts(result))
     if (!renderer) continue
@@ -53,25 +83,25 @@ export async function buildReport(runPath: string): Promise<BuiltReport> {
     } catch {
       wants = new Set() // render() below meets the same trouble and says so in the section
     }
-    chosen.push({ name, result, renderer, window: wants.size > 0 ? new WindowCollector(wants) : undefined })
+    let fold: Chosen['fold']
+    try {
+      fold = renderer.fold?.(result)
+    } catch (error) {
+      fold = { error }
+    }
+    chosen.push({ name, result, renderer, window: wants.size > 0 ? new WindowCollector(wants) : undefined, fold })
   }
-  const collectors = chosen.flatMap((c) => (c.window ? [c.window] : []))
-  const summary = hasHistory
-    ? await summarizeHistory(
-        historyPath,
-        (w) => warnings.push(w),
-        collectors.map((w) => (op) => w.visit(op)),
-      )
-    : summarizeOps([])
-
-  // Sections that still fold the whole history get it, read once; the others never hold it.
-  const history = hasWhole(chosen) && hasHistory ? (await readHistoryJsonl(historyPath)).history : undefined
+  const visitors = chosen.flatMap((c) => (c.window ? [(op: ScannedOp) => c.window!.visit(op)] : []))
+  const folding = foldVisitor(chosen)
+  if (folding) visitors.push(folding)
+  const summary = hasHistory ? await summarizeHistory(historyPath, (w) => warnings.push(w), visitors) : summarizeOps([])
 
   const sections: ReportSection[] = []
   for (const c of chosen) {
     try {
+      if (c.fold && 'error' in c.fold) throw c.fold.error
       const ops = c.window && hasHistory ? await c.window.finish(historyPath) : []
-      const s = c.renderer.render(c.result, { name: c.name, ops, summary, test, ...(c.renderer.wholeHistory && history ? { history } : {}) })
+      const s = c.renderer.render(c.result, { name: c.name, ops, summary, test, ...(c.fold && hasHistory ? { folded: c.fold } : {}) })
       if (s) sections.push(s)
     } catch (e) {
       // A view that cannot be drawn must not cost the run its report.

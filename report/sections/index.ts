@@ -15,7 +15,7 @@ import type { SectionRenderer } from './section.js'
 import { setSection } from './set.js'
 import { uniqueIdsSection } from './unique-ids.js'
 
-export type { ReportSection, SectionContext, SectionRenderer } from './section.js'
+export type { ReportSection, SectionContext, SectionFold, SectionRenderer } from './section.js'
 
 export const SECTION_RENDERERS: readonly SectionRenderer[] = [
   linearizabilitySection,

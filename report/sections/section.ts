@@ -7,9 +7,11 @@
  *   wants(result)     history indexes of the operations it shows in full (optional);
  *                     the report picks out exactly those, each with its invocation
  *                     or completion, in its one pass over the history file
- *   wholeHistory      set by a renderer that still needs every operation in memory
- *                     (its plot folds the whole history): the report then reads the
- *                     history whole for it, and its memory grows with the history
+ *   fold(result)      optional, for a view drawn from every operation of some kinds
+ *                     (the set, bank and counter plots): a `SectionFold` given those
+ *                     operations, whole, one at a time, in the report's one pass; it
+ *                     keeps what its view draws (bounded, e.g. at most so many dots),
+ *                     never the operations
  *   render(result, context)  the section: a title, an HTML fragment, optionally a
  *                     stretch of time to mark on the timeline and pages to write
  *                     beside report.html
@@ -17,8 +19,9 @@
  * Every checker result in results.json is offered to the renderers in order;
  * the first that accepts it draws it. Renderers read results and history
  * operations only (checkers stay pure functions of the history); a window
- * asked for should be a few thousand operations at most, so the report's
- * memory stays independent of the history's length.
+ * asked for should be a few thousand operations at most, and a fold keeps
+ * what it draws, not what it is given, so the report's memory stays
+ * independent of the history's length.
  */
 import type { CheckResult } from '../../checkers/checker.js'
 import type { Op } from '../../core/op.js'
@@ -45,20 +48,26 @@ export interface SectionContext {
   name: string
   /** The operations `wants` asked for, whole, in history order. */
   ops: readonly Op[]
-  /** The whole history, for a renderer with `wholeHistory` only. */
-  history?: readonly Op[]
+  /** The renderer's fold, after the pass (renderers with `fold` only; absent when the history could not be read). */
+  folded?: SectionFold
   /** The pass's summary: counts, timeline, fault windows. */
   summary: HistorySummary
   /** test.json. */
   test: Record<string, unknown>
 }
 
-export interface SectionRenderer<R extends CheckResult = CheckResult> {
+/** What a section folds in the report's pass: the client operations whose f is in `fs`, parsed, in history order. */
+export interface SectionFold {
+  readonly fs: ReadonlySet<string>
+  add(op: Op): void
+}
+
+export interface SectionRenderer<R extends CheckResult = CheckResult, F extends SectionFold = SectionFold> {
   readonly name: string
   accepts(result: CheckResult): result is R
   wants?(result: R): Iterable<number>
-  readonly wholeHistory?: boolean
-  render(result: R, context: SectionContext): ReportSection | undefined
+  fold?(result: R): F
+  render(result: R, context: SectionContext & { folded?: F }): ReportSection | undefined
 }
 
 /** A renderer for the results whose `checker` field is `kind` (the classic checkers say what they are). */

@@ -3,30 +3,69 @@
  * long until every read held it (y, log scale), lost and never-read elements
  * in their own bands at the top; the counts, latency quantiles and examples.
  */
-import { analyseSet, type SetResult } from '../../checkers/set.js'
+import type { ElementFate, SetResult } from '../../checkers/set.js'
+import { SetFold } from '../../checkers/set-fold.js'
 import type { Op } from '../../core/op.js'
-import { faultWindowsOf } from '../faults.js'
-import { esc, facts, table, xScale, byKind, type SectionRenderer, frame, PLOT } from './section.js'
+import type { HistorySummary } from '../summary.js'
+import { esc, facts, table, xScale, byKind, type SectionFold, type SectionRenderer, frame, PLOT } from './section.js'
 
 const COLOR = { stable: '#2b8a3e', stale: '#e67700', lost: '#c92a2a', 'never-read': '#868e96' } as const
 
-export const setSection: SectionRenderer<SetResult> = {
-  name: 'set',
-  accepts: byKind<SetResult>('set'),
-  // The plot folds every add and read (analyseSet): it still needs the whole history.
-  wholeHistory: true,
-  render: (r, { name, history }) => ({ title: `Set: what happened to each element (${name})`, html: body(history ?? [], r) }),
+/** About this many elements are drawn at most. */
+const MAX_ELEMENTS = 20_000
+
+/**
+ * The plot's fold: the set check's own fold (checkers/set-fold.ts), following
+ * only every `keyStride`-th key it meets, so that about MAX_ELEMENTS elements
+ * are kept (an element's fate is known only after its key's last read, at the
+ * end of the run: following fewer keys is how the plot stays small). Within
+ * those keys every `stride`-th element is drawn, for a set too big for the
+ * plot on its own (one key, without independent keys).
+ */
+class SetPlot implements SectionFold {
+  readonly fs = new Set(['add', 'read'])
+  readonly fold: SetFold
+  readonly keyStride: number
+
+  constructor(r: SetResult) {
+    const keys = typeof r.keys === 'number' ? r.keys : 1
+    const attempted = typeof r.attempted === 'number' ? r.attempted : 0
+    this.keyStride = Math.max(1, Math.min(keys, Math.ceil(attempted / MAX_ELEMENTS)))
+    const stride = this.keyStride
+    this.fold = new SetFold({ independent: r.independent === true, keepKey: (ordinal) => ordinal % stride === 0 })
+  }
+
+  add(op: Op): void {
+    this.fold.add(op)
+  }
+
+  /** The fates to draw (elements with an add), or undefined when the history could not be read as a set's. */
+  finish(): { fates: ElementFate[]; followed: number; stride: number } | undefined {
+    const done = this.fold.finish()
+    if ('error' in done) return undefined
+    // Two passes over the followed elements' fates (computed one at a time): how many, then every stride-th.
+    let followed = 0
+    for (const f of done.fates()) if (f.addTime !== undefined) followed++
+    const stride = Math.max(1, Math.ceil(followed / MAX_ELEMENTS))
+    const fates: ElementFate[] = []
+    let i = 0
+    for (const f of done.fates()) if (f.addTime !== undefined && i++ % stride === 0) fates.push(f)
+    return { fates, followed, stride }
+  }
 }
 
-function body(history: readonly Op[], r: SetResult): string {
+export const setSection: SectionRenderer<SetResult, SetPlot> = {
+  name: 'set',
+  accepts: byKind<SetResult>('set'),
+  // Every element is plotted from the adds and reads, folded in the report's pass (a sample of keys when there are many).
+  fold: (r) => new SetPlot(r),
+  render: (r, { name, folded, summary }) => ({ title: `Set: what happened to each element (${name})`, html: body(folded, summary, r) }),
+}
+
+function body(folded: SetPlot | undefined, summary: HistorySummary, r: SetResult): string {
   // A result without counts is a history the checker could not read: its summary says why.
   if (!r.counts) return `<p>${esc(r.summary ?? '')}</p>`
-  let plot = ''
-  try {
-    plot = latencyPlot(history, r)
-  } catch {
-    // A history the checker could not read has nothing to plot; its summary says why.
-  }
+  const plot = folded ? latencyPlot(folded, summary, r) : ''
   const q = r.stableLatencyMs
   const rows: [string, unknown][] = [
     ['adds', `${r.acknowledged} acknowledged of ${r.attempted} attempted`],
@@ -43,10 +82,11 @@ function body(history: readonly Op[], r: SetResult): string {
 }
 
 /** One dot per element: x = its add, y = ms until stable (log); lost and never-read on bands at the top. */
-function latencyPlot(history: readonly Op[], r: SetResult): string {
-  const fates = analyseSet(history, { independent: r.independent }).fates.filter((f) => f.addTime !== undefined)
-  if (fates.length === 0) return ''
-  const xMax = (history[history.length - 1]?.time ?? 0) / 1e9
+function latencyPlot(folded: SetPlot, summary: HistorySummary, r: SetResult): string {
+  const drawn = folded.finish()
+  if (!drawn || drawn.fates.length === 0) return ''
+  const { fates } = drawn
+  const xMax = summary.endSeconds
   const x = xScale(xMax)
   const ms = fates.map((f) => (f.stableLatency ?? 0) / 1e6)
   const hi = ms.reduce((a, b) => Math.max(a, b), 10)
@@ -54,9 +94,8 @@ function latencyPlot(history: readonly Op[], r: SetResult): string {
   // Below the fault legend (top left) and the two bands.
   const top = PLOT.PAD.t + 38
   const y = (v: number): number => PLOT.H - PLOT.PAD.b - ((Math.log10(Math.max(lo, v)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * (PLOT.H - PLOT.PAD.b - top - 8)
-  const stride = Math.max(1, Math.ceil(fates.length / 20_000))
   const dots: string[] = []
-  for (let i = 0; i < fates.length; i += stride) {
+  for (let i = 0; i < fates.length; i++) {
     const f = fates[i]!
     const t = f.addTime! / 1e9
     if (f.outcome === 'lost' || f.outcome === 'never-read') {
@@ -69,5 +108,9 @@ function latencyPlot(history: readonly Op[], r: SetResult): string {
   const yt: [number, string][] = []
   for (let e = -2; 10 ** e <= hi * 1.0001; e++) yt.push([y(10 ** e), e >= 3 ? `${10 ** (e - 3)}s` : `${10 ** e}ms`])
   const legend = `<div class="legend"><span><i class="dot" style="background:${COLOR.stable}"></i>stable</span><span><i class="dot" style="background:${COLOR.stale}"></i>stable after a stale read</span><span><i class="dot" style="background:${COLOR.lost}"></i>lost (top band)</span><span><i class="dot" style="background:${COLOR['never-read']}"></i>never read (second band)</span></div>`
-  return legend + frame(xMax, 'add → stable', yt, faultWindowsOf(history), dots.join(''))
+  const sampled =
+    folded.keyStride > 1 || drawn.stride > 1
+      ? `<p class="note">Drawn: ${fates.length.toLocaleString('en-US')} of the ${r.attempted.toLocaleString('en-US')} elements added${folded.keyStride > 1 ? `, those of one key in ${folded.keyStride}` : ''}${drawn.stride > 1 ? `${folded.keyStride > 1 ? ', and of them' : ':'} one element in ${drawn.stride}` : ''}.</p>`
+      : ''
+  return legend + frame(xMax, 'add → stable', yt, summary.faults, dots.join('')) + sampled
 }

@@ -1,6 +1,9 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { bankChecker } from '../../../checkers/bank.js'
+import { counterChecker } from '../../../checkers/counter.js'
+import { setChecker } from '../../../checkers/set.js'
 import { writeReport } from '../../../run/report-writer.js'
 import { HistoryBuilder, runFolder, staleReadHistory } from './run-folder.js'
 
@@ -64,5 +67,33 @@ describe('report.html', () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//)
     expect(html).not.toMatch(/<link /)
     expect(html).not.toMatch(/<script[^>]* src=/)
+  })
+
+  it('draws the set, bank and counter plots from the history file in its one pass, with a nemesis in it', async () => {
+    // One history of all three workloads' operations (each checker reads only its own), a kill in the middle.
+    const h = new HistoryBuilder()
+      .add(0, 'invoke', 0, 'add', 1)
+      .add(1, 'ok', 0, 'add', 1)
+      .add(2, 'invoke', 'nemesis', 'kill', null)
+      .add(3, 'info', 'nemesis', 'kill', ['n1'])
+      .add(4, 'invoke', 1, 'read', null)
+      .add(5, 'ok', 1, 'read', [1])
+      .add(6, 'invoke', 2, 'transfer', { from: 0, to: 1, amount: 1 })
+      .add(7, 'ok', 2, 'transfer', { from: 0, to: 1, amount: 1 })
+    const checkers = { set: setChecker(), bank: bankChecker({ accounts: [0, 1], total: 2 }), counter: counterChecker() }
+    const { html } = await report(h, { checkers })
+    expect(html).toContain('Set: what happened to each element (set)')
+    expect(html).toMatch(/add → stable/)
+    // The counter reads [1] as its value: not a number, so no counter plot, and the section says why.
+    expect(html).toContain('cannot check: read at index 5 returned [1], expected a number')
+    // The bank's one read is not a snapshot of the accounts: counted, not drawn.
+    expect(html).toContain('Bank: the total of every read (bank)')
+    expect(html).not.toMatch(/<title>op 5: total/)
+    const counter = new HistoryBuilder().add(0, 'invoke', 0, 'add', 2).add(1, 'ok', 0, 'add', 2).add(2, 'invoke', 1, 'read', null).add(3, 'ok', 1, 'read', 3)
+    const c = await report(counter, { checkers: { counter: counterChecker() } })
+    expect(c.html).toMatch(/fill="#c92a2a"><title>op 3: 3 in \[2, 2\]<\/title>/)
+    const bank = new HistoryBuilder().add(0, 'invoke', 1, 'read', null).add(1, 'ok', 1, 'read', { 0: 1, 1: 0 })
+    const b = await report(bank, { checkers: { bank: bankChecker({ accounts: [0, 1], total: 2 }) } })
+    expect(b.html).toMatch(/fill="#c92a2a" fill-opacity="0.7"><title>op 1: total 1<\/title>/)
   })
 })

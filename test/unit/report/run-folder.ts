@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { compose } from '../../../checkers/checker.js'
+import { compose, type Checker } from '../../../checkers/checker.js'
 import { linearizable } from '../../../checkers/linearizable.js'
 import { stats } from '../../../checkers/stats.js'
 import { HistoryWriter } from '../../../core/history/jsonl.js'
@@ -14,8 +14,8 @@ export interface RunFolder {
   path: string
 }
 
-/** Writes test.json, history.jsonl, results.json (from the register workload's checkers) and node logs. */
-export async function runFolder(history: readonly Op[], options: { name?: string; logs?: Record<string, string>; spec?: Record<string, unknown> } = {}): Promise<RunFolder> {
+/** Writes test.json, history.jsonl, results.json (from the register workload's checkers, or those given) and node logs. */
+export async function runFolder(history: readonly Op[], options: { name?: string; logs?: Record<string, string>; spec?: Record<string, unknown>; checkers?: Record<string, Checker> } = {}): Promise<RunFolder> {
   const store = mkdtempSync(join(tmpdir(), 'dstest-report-'))
   const dir = createRunDir(store, options.name ?? 'memory-register')
   dir.writeJson('test', {
@@ -29,7 +29,7 @@ export async function runFolder(history: readonly Op[], options: { name?: string
   const w = new HistoryWriter(dir.file('history'))
   for (const op of history) w.append(op)
   w.close()
-  const results = await compose({ linearizable: linearizable({ model: 'cas-register', independent: true }), stats: stats() }).check([...history], { concurrency: 10, nodes: [] })
+  const results = await compose(options.checkers ?? { linearizable: linearizable({ model: 'cas-register', independent: true }), stats: stats() }).check([...history], { concurrency: 10, nodes: [] })
   dir.writeJson('results', results)
   for (const [path, text] of Object.entries(options.logs ?? {})) {
     const file = join(dir.path, 'nodes', path)

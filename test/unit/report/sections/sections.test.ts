@@ -18,13 +18,18 @@ async function sections(history: Op[], checkers: Parameters<typeof compose>[0]):
   const out: ReportSection[] = []
   for (const [name, r] of Object.entries(stored.checkers as Record<string, CheckResult>)) {
     const renderer = SECTION_RENDERERS.find((s) => s.accepts(r))
-    const section = renderer?.render(r, { name, ops: [], summary: summarizeOps(history), test: {}, ...(renderer.wholeHistory ? { history } : {}) })
+    // A section that folds is given the client operations of its kinds, one by one, as the report's pass gives them.
+    const folded = renderer?.fold?.(r)
+    if (folded) for (const op of history) if (op.process !== 'nemesis' && folded.fs.has(op.f)) folded.add(op)
+    const section = renderer?.render(r, { name, ops: [], summary: summarizeOps(history), test: {}, ...(folded ? { folded } : {}) })
     if (section) out.push(section)
   }
   return out
 }
 
 const circles = (html: string, color: string): number => html.split(`fill="${color}"`).length - 1
+/** How many of key k's 100 elements its read returns: all but the last for one key in four, the rest all. */
+const e100 = (k: number): number => (k % 4 === 2 ? 99 : 100)
 
 describe('report sections of the classic checkers', () => {
   it('set: one dot per stable element, a red band mark per lost one, and the examples', async () => {
@@ -52,6 +57,20 @@ describe('report sections of the classic checkers', () => {
     expect(s!.html).toMatch(/<title>op 3: 1 in \[1, 1\]<\/title>/)
     expect(s!.html).toMatch(/fill="#c92a2a"><title>op 5: 0 in \[1, 1\]<\/title>/)
     expect(s!.html).toContain('<td>5</td><td>0</td><td>1</td><td>1</td>')
+  })
+
+  it('set, with many keys: the elements of a sample of keys are drawn, and the plot says so', async () => {
+    // 30,000 elements over 300 keys (100 each, all acknowledged, read once at the end): too many to draw every one.
+    const h = new HistoryBuilder()
+    for (let k = 0; k < 300; k++) {
+      for (let e = 0; e < 100; e++) h.call(k % 4, 'add', [k, e])
+      h.call(5, 'read', [k, null], [k, Array.from({ length: e100(k) }, (_, e) => e)])
+    }
+    const [s] = await sections(h.ops, { set: setChecker({ independent: true }) })
+    expect(s!.html).toContain('Drawn: 15,000 of the 30,000 elements added, those of one key in 2.')
+    // Keys 0, 2, 4, ...: key 0's elements all stable, key 2's last element lost (see e100).
+    expect(circles(s!.html, '#2b8a3e')).toBe(15_000 - 75)
+    expect(s!.html.match(/<rect [^>]*fill="#c92a2a"><title>/g)).toHaveLength(75)
   })
 
   it('unique-ids, queue and long-fork: tables of what was found, values escaped', async () => {
