@@ -1,6 +1,8 @@
 /**
- * npm run bench -- soak [-- --ops 10000000 --target memory --concurrency 10 --rate 0 --nemesis none --keep]
+ * npm run bench -- soak [-- --ops 10000000 --target memory --workload register --concurrency 10 --rate 0 --nemesis none --keep]
  * npm run bench -- soak -- --target raft-kv --time-limit 3600        (a run of a fixed length)
+ * npm run bench -- soak -- --workload counter --time-limit 120 --baseline ../main --rounds 2
+ *                                   (this build against another checkout's, interleaved)
  *
  * A long run through the built CLI, as a user runs it, with the process's
  * resident memory sampled from /proc/<pid>/status (VmRSS, and VmHWM, the
@@ -14,6 +16,11 @@
  * the RSS over time; then the marginal RSS per operation between the two runs.
  * Prints one JSON document. The store is a temporary folder, removed unless
  * --keep. Exits 1 when a run ended otherwise than with a verdict (0, 1 or 2).
+ *
+ * With --baseline DIR (a dstest checkout, built: DIR/dist/cli/main.js) and
+ * --time-limit, each of --rounds rounds runs the same command with both
+ * builds, alternating which goes first (ABBA), and the medians of each are
+ * printed side by side: the same machine at the same moment.
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -30,8 +37,12 @@ const wantOps = Number(arg('ops') ?? 10_000_000)
 const fixedLimit = arg('time-limit') === undefined ? undefined : Number(arg('time-limit'))
 const calibrate = Number(arg('calibrate') ?? 10)
 const keep = process.argv.includes('--keep')
-const runArgs = ['--target', target, '--rate', arg('rate') ?? '0', '--concurrency', arg('concurrency') ?? '10', '--nemesis', arg('nemesis') ?? 'none', '--seed', arg('seed') ?? '1']
+const workload = arg('workload')
+const runArgs = ['--target', target, ...(workload ? ['--workload', workload] : []), '--rate', arg('rate') ?? '0', '--concurrency', arg('concurrency') ?? '10', '--nemesis', arg('nemesis') ?? 'none', '--seed', arg('seed') ?? '1']
 const cli = resolve('dist/cli/main.js')
+const baselineDir = arg('baseline')
+const baselineCli = baselineDir === undefined ? undefined : resolve(baselineDir, 'dist/cli/main.js')
+const rounds = Number(arg('rounds') ?? 2)
 const MB = 1024 * 1024
 
 interface Mark {
@@ -43,6 +54,8 @@ interface Mark {
 
 interface RunFigures {
   label: string
+  /** Which build ran: 'this' (this checkout) or 'baseline'. */
+  build: 'this' | 'baseline'
   timeLimit: number
   exitCode: number | null
   signal: string | null
@@ -72,10 +85,10 @@ function memoryOf(pid: number): { rss: number; hwm: number } | undefined {
   }
 }
 
-async function soakRun(label: string, timeLimit: number): Promise<RunFigures> {
+async function soakRun(label: string, timeLimit: number, build: RunFigures['build'] = 'this'): Promise<RunFigures> {
   const store = mkdtempSync(join(tmpdir(), 'dstest-soak-'))
   const started = Date.now()
-  const child = spawn(process.execPath, [cli, 'run', ...runArgs, '--time-limit', String(timeLimit), '--store', store, '--reporter', 'json'], {
+  const child = spawn(process.execPath, [build === 'this' ? cli : baselineCli!, 'run', ...runArgs, '--time-limit', String(timeLimit), '--store', store, '--reporter', 'json'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const forward = (): void => void child.kill('SIGINT')
@@ -129,6 +142,7 @@ async function soakRun(label: string, timeLimit: number): Promise<RunFigures> {
   for (const [t, rss] of samples) series.set(Math.floor(t / slice), Math.max(series.get(Math.floor(t / slice)) ?? 0, rss))
   return {
     label,
+    build,
     timeLimit,
     exitCode,
     signal,
@@ -162,9 +176,22 @@ if (!existsSync(cli)) {
   console.error(`soak: no built CLI at ${cli}: run it through npm run bench, which builds first`)
   process.exit(4)
 }
+if (baselineCli !== undefined && (!existsSync(baselineCli) || fixedLimit === undefined || !(rounds >= 1))) {
+  console.error(`soak: --baseline needs a built CLI at ${baselineCli} (npm run build there), --time-limit and --rounds ≥ 1`)
+  process.exit(3)
+}
 const load = { before: loadavg().map(round) }
 const runs: RunFigures[] = []
-if (fixedLimit !== undefined) runs.push(await soakRun('soak', fixedLimit))
+if (baselineCli !== undefined) {
+  for (let r = 0; r < rounds; r++) {
+    const order: RunFigures['build'][] = r % 2 === 0 ? ['baseline', 'this'] : ['this', 'baseline']
+    for (const build of order) {
+      const figures = await soakRun(`round ${r + 1}`, fixedLimit!, build)
+      process.stderr.write(`soak: round ${r + 1} ${build}: ${figures.ops} ops, peak ${figures.peakRssMB} MB, ${figures.rssBytesPerOp} B/op\n`)
+      runs.push(figures)
+    }
+  }
+} else if (fixedLimit !== undefined) runs.push(await soakRun('soak', fixedLimit))
 else {
   const small = await soakRun('calibration', calibrate)
   runs.push(small)
@@ -176,6 +203,23 @@ else {
   runs.push(await soakRun('soak', Math.max(1, Math.ceil(wantOps / rate))))
 }
 const [a, b] = runs
+/** Medians of each build's runs, for the comparison. */
+function medians(build: RunFigures['build']): Record<string, number> {
+  const mine = runs.filter((r) => r.build === build)
+  const median = (xs: number[]): number => {
+    const s = [...xs].sort((p, q) => p - q)
+    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+  }
+  return {
+    runs: mine.length,
+    ops: median(mine.map((r) => r.ops)),
+    peakRssMB: median(mine.map((r) => r.peakRssMB)),
+    rssBytesPerOp: median(mine.map((r) => r.rssBytesPerOp)),
+    peakRssMBToVerdict: median(mine.map((r) => r.peakRssMBByPhase.check)),
+    checkSeconds: median(mine.map((r) => r.seconds.check)),
+    reportSeconds: median(mine.map((r) => r.seconds.report)),
+  }
+}
 console.log(
   JSON.stringify(
     {
@@ -186,8 +230,9 @@ console.log(
       command: ['dstest', 'run', ...runArgs, '--time-limit', 'T'].join(' '),
       goal: { peakRssMB: 'at most 1,536 for 10 M operations', rssBytesPerOp: 'at most 150' },
       runs,
+      ...(baselineCli !== undefined ? { baseline: baselineDir, medians: { baseline: medians('baseline'), this: medians('this') } } : {}),
       // What one more operation costs: the slope between the two runs' peaks, to the verdict and with the report.
-      ...(a && b && b.ops > a.ops
+      ...(baselineCli === undefined && a && b && b.ops > a.ops
         ? {
             marginalRssBytesPerOp: {
               toVerdict: round(((b.peakRssMBByPhase.check - a.peakRssMBByPhase.check) * MB) / (b.ops - a.ops)),
