@@ -49,7 +49,7 @@ export const bankSection: SectionRenderer<BankResult, BankPlot> = {
   name: 'bank',
   accepts: byKind<BankResult>('bank'),
   // Every read is plotted: the reads are folded in the report's pass, at most MAX_READS kept.
-  fold: (r) => new BankPlot(r, Math.max(1, Math.ceil(((r.reads ?? 0) - (r.counts?.incomplete ?? 0)) / MAX_READS))),
+  fold: (r) => (Array.isArray(r.accounts) ? new BankPlot(r, Math.max(1, Math.ceil((r.reads - r.counts.incomplete) / MAX_READS))) : undefined),
   render: (r, { name, folded, summary }) => ({ title: `Bank: the total of every read (${name})`, html: body(folded, summary, r) }),
 }
 

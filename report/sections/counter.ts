@@ -48,7 +48,7 @@ export const counterSection: SectionRenderer<CounterResult, CounterPlot> = {
   name: 'counter',
   accepts: byKind<CounterResult>('counter'),
   // Every read with its bounds is plotted: the reads are folded in the report's pass, at most MAX_READS kept.
-  fold: (r) => new CounterPlot(Math.max(1, Math.ceil((typeof r.reads === 'number' ? r.reads : 0) / MAX_READS))),
+  fold: (r) => (r.adds ? new CounterPlot(Math.max(1, Math.ceil(r.reads / MAX_READS))) : undefined),
   render: (r, { name, folded, summary }) => ({ title: `Counter: each read and the range it had to fall in (${name})`, html: body(folded, summary, r) }),
 }
 

@@ -66,7 +66,8 @@ export interface SectionRenderer<R extends CheckResult = CheckResult, F extends 
   readonly name: string
   accepts(result: CheckResult): result is R
   wants?(result: R): Iterable<number>
-  fold?(result: R): F
+  /** Undefined: nothing to draw from the operations for this result (e.g. the checker could not read the history). */
+  fold?(result: R): F | undefined
   render(result: R, context: SectionContext & { folded?: F }): ReportSection | undefined
 }
 

@@ -28,9 +28,7 @@ class SetPlot implements SectionFold {
   readonly keyStride: number
 
   constructor(r: SetResult) {
-    const keys = typeof r.keys === 'number' ? r.keys : 1
-    const attempted = typeof r.attempted === 'number' ? r.attempted : 0
-    this.keyStride = Math.max(1, Math.min(keys, Math.ceil(attempted / MAX_ELEMENTS)))
+    this.keyStride = Math.max(1, Math.min(r.keys, Math.ceil(r.attempted / MAX_ELEMENTS)))
     const stride = this.keyStride
     this.fold = new SetFold({ independent: r.independent === true, keepKey: (ordinal) => ordinal % stride === 0 })
   }
@@ -58,7 +56,7 @@ export const setSection: SectionRenderer<SetResult, SetPlot> = {
   name: 'set',
   accepts: byKind<SetResult>('set'),
   // Every element is plotted from the adds and reads, folded in the report's pass (a sample of keys when there are many).
-  fold: (r) => new SetPlot(r),
+  fold: (r) => (r.counts ? new SetPlot(r) : undefined),
   render: (r, { name, folded, summary }) => ({ title: `Set: what happened to each element (${name})`, html: body(folded, summary, r) }),
 }
 
