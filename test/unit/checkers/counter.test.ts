@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { counterChecker, counterReads, type CounterResult } from '../../../checkers/counter.js'
+import { CounterFold, counterChecker, counterReads, type CounterResult } from '../../../checkers/counter.js'
 import type { Op } from '../../../core/op.js'
 import { HistoryBuilder, checkedBothWays, context, folded, jepsenFixture } from './history-builder.js'
 import { interleave, type Call } from './interleave.js'
@@ -138,6 +138,20 @@ describe('counter checker: the fold gives the whole-history result', () => {
     const r = await check(h.ops)
     expect(r.valid).toBe(false)
     expect(r.errors[0]).toMatchObject({ value: 5, lower: 0, upper: 0 })
+  })
+
+  it('judges each read as the history goes by: at once when no add is in flight, else once the adds in flight when it ended complete', () => {
+    const judged: number[] = []
+    const fold = new CounterFold({}, (r) => judged.push(r.index))
+    const h = new HistoryBuilder().call(1, 'read', null, 0).invoke(0, 'add', 1).call(1, 'read', null, 1).call(2, 'read', null, 0).ok(0, 'add', 1)
+    const at: number[][] = []
+    for (const op of h.ops) {
+      fold.add(op)
+      at.push([...judged])
+    }
+    // The first read (op 1) as soon as it ends; the two that ended while the add was in flight (ops 4, 6) when it completes (op 7).
+    expect(at.map((j) => j.length)).toEqual([0, 1, 1, 1, 1, 1, 1, 3])
+    expect(judged).toEqual([1, 4, 6])
   })
 
   it('a malformed value is reported the same way by both', async () => {
