@@ -30,6 +30,16 @@ import type { ElementFate, SetAnalysis, SetCheckerOptions } from './set.js'
 
 const NONE = -1
 
+/**
+ * What identifies an element or key: equal when their JSON is (as check compares
+ * them). A finite number is its own id (no string made per element: most
+ * elements are numbers); anything else its JSON, which for a string is quoted,
+ * so the number 5 and the string "5" stay apart.
+ */
+function idOf(v: unknown): number | string {
+  return typeof v === 'number' && Number.isFinite(v) ? v : (JSON.stringify(v) ?? 'null')
+}
+
 /** How the element's add ended (set.ts `ElementFate['add']`). */
 type AddType = ElementFate['add']
 
@@ -53,13 +63,14 @@ class ElementState {
   runPrevInvoke = NONE
   duplicated = false
 
-  constructor(readonly element: unknown) {}
+  /** The value: the last add's (as check keeps it), or the first read's that returned it. */
+  constructor(public element: unknown) {}
 }
 
 class KeyState {
   /** The history index at which check first meets the key (an add's or an ok read's invocation). */
   firstIndex: number
-  readonly elements = new Map<string, ElementState>()
+  readonly elements = new Map<number | string, ElementState>()
   /** Ok reads applied; the last one's invocation and completion indexes. */
   reads = 0
   lastInvoke = NONE
@@ -93,7 +104,7 @@ export interface SetFoldOptions extends SetCheckerOptions {
 
 export class SetFold {
   private readonly independent: boolean
-  private readonly keys = new Map<string, KeyState | null>()
+  private readonly keys = new Map<number | string, KeyState | null>()
   private keyCount = 0
   /** The add each process has in flight: its element and invocation index. */
   private readonly openAdds = new Map<Process, { state: ElementState; invoke: number }>()
@@ -139,10 +150,11 @@ export class SetFold {
     if (!keyed) return
     const k = this.keyFor(keyed[0], op.index)
     if (!k) return
-    const id = JSON.stringify(keyed[1]) ?? 'null'
+    const id = idOf(keyed[1])
     let e = k.elements.get(id)
     if (!e) k.elements.set(id, (e = new ElementState(keyed[1])))
     if (e.firstAdd === NONE) e.firstAdd = op.index
+    e.element = keyed[1]
     e.add = 'pending'
     e.addInvoke = op.index
     e.addTime = op.time
@@ -166,9 +178,9 @@ export class SetFold {
     const k = this.keyFor(r.key, invokeIndex)
     if (!k) return
     const p = k.reads
-    const seen = new Set<string>()
+    const seen = new Set<number | string>()
     for (const element of r.elements) {
-      const id = JSON.stringify(element) ?? 'null'
+      const id = idOf(element)
       let e = k.elements.get(id)
       if (seen.has(id)) {
         e!.duplicated = true
@@ -207,7 +219,7 @@ export class SetFold {
 
   /** The key's state; null for a key not followed. */
   private keyFor(key: unknown, index: number): KeyState | null {
-    const id = JSON.stringify(key) ?? 'null'
+    const id = idOf(key)
     let k = this.keys.get(id)
     if (k === undefined) {
       const keep = this.options.keepKey?.(this.keyCount++) ?? true
