@@ -18,10 +18,12 @@ export class IdTable {
   private readonly others = new Map<string, number>()
   /** Distinct ids so far. */
   size = 0
+  /** After `see` found a number seen before: the value it was first seen as (0 or -0, which are one id). */
+  found = 0
 
   /** The id's ordinal if it was seen before; otherwise -1, and it is added as `size - 1`. */
   see(id: unknown): number {
-    if (typeof id === 'number' && Number.isFinite(id)) return this.seeNumber(id === 0 ? 0 : id)
+    if (typeof id === 'number' && Number.isFinite(id)) return this.seeNumber(id)
     const key = JSON.stringify(id) ?? 'null'
     const known = this.others.get(key)
     if (known !== undefined) return known
@@ -40,7 +42,11 @@ export class IdTable {
         this.numbers++
         return -1
       }
-      if (this.keys[i] === x) return s - 1
+      // === holds for 0 and -0, which hash alike.
+      if (this.keys[i] === x) {
+        this.found = this.keys[i]!
+        return s - 1
+      }
     }
   }
 
@@ -65,7 +71,7 @@ const words = new Uint32Array(scratch.buffer)
 
 /** A mix of the number's 64 bits (consecutive integers must not cluster). */
 function hash(x: number): number {
-  scratch[0] = x
+  scratch[0] = x === 0 ? 0 : x
   let h = Math.imul(words[0]! ^ Math.imul(words[1]!, 0x9e3779b1), 0x85ebca6b)
   h ^= h >>> 13
   h = Math.imul(h, 0xc2b2ae35)

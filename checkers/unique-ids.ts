@@ -109,7 +109,11 @@ class UniqueIdsFold implements CheckerFold {
       if (d) {
         d.count++
         if (d.ops.length < 10) d.ops.push(index)
-      } else this.duplicated.set(ordinal, { id, count: 2, ops: [this.firstOp[ordinal]!, index] })
+      } else {
+        // The id as first returned (as check reports it): a number's first form is in the table; other ids equal by JSON are alike.
+        const first = typeof id === 'number' && Number.isFinite(id) ? this.ids.found : id
+        this.duplicated.set(ordinal, { id: first, count: 2, ops: [this.firstOp[ordinal]!, index] })
+      }
     }
     if (this.acknowledged === 1 || less(id, this.lo)) this.lo = id
     if (this.acknowledged === 1 || less(this.hi, id)) this.hi = id
