@@ -39,21 +39,25 @@ interface Chosen {
   fold: SectionFold | { error: unknown } | undefined
 }
 
-/** One visitor feeding every section's fold: a line is parsed once, and only when some fold wants its f. */
+/**
+ * One visitor feeding every section's fold: a line is parsed once, and only
+ * when some fold wants its f. A fold that throws (or a line that does not
+ * parse) ends that fold, never the pass: the section then says so.
+ */
 function foldVisitor(chosen: readonly Chosen[]): ((op: ScannedOp) => void) | undefined {
-  const folds = chosen.filter((c) => c.fold !== undefined && !('error' in c.fold))
-  if (folds.length === 0) return undefined
+  const folding = chosen.filter((c) => c.fold !== undefined && !('error' in c.fold))
+  if (folding.length === 0) return undefined
   return (line) => {
     if (line.process === 'nemesis') return
     let op: Op | undefined
-    for (const c of folds) {
-      const f = c.fold as SectionFold
-      if (!f.fs.has(line.f)) continue
-      if (!op) {
-        op = line.parse()
-        op.index = line.index
-      }
+    for (const c of folding) {
+      const f = c.fold!
+      if ('error' in f || !f.fs.has(line.f)) continue
       try {
+        if (!op) {
+          op = line.parse()
+          op.index = line.index
+        }
         f.add(op)
       } catch (error) {
         c.fold = { error }

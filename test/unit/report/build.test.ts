@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { bankChecker } from '../../../checkers/bank.js'
 import { counterChecker } from '../../../checkers/counter.js'
 import { setChecker } from '../../../checkers/set.js'
+import { stats } from '../../../checkers/stats.js'
 import { writeReport } from '../../../run/report-writer.js'
 import { HistoryBuilder, runFolder, staleReadHistory } from './run-folder.js'
 
@@ -95,5 +96,17 @@ describe('report.html', () => {
     const bank = new HistoryBuilder().add(0, 'invoke', 1, 'read', null).add(1, 'ok', 1, 'read', { 0: 1, 1: 0 })
     const b = await report(bank, { checkers: { bank: bankChecker({ accounts: [0, 1], total: 2 }) } })
     expect(b.html).toMatch(/fill="#c92a2a" fill-opacity="0.7"><title>op 1: total 1<\/title>/)
+  })
+
+  it('a line a section cannot read ends that section\'s view, not the report', async () => {
+    const counter = new HistoryBuilder().add(0, 'invoke', 0, 'add', 2).add(1, 'ok', 0, 'add', 2).add(2, 'invoke', 1, 'read', null).add(3, 'ok', 1, 'read', 2)
+    const run = await runFolder(counter.ops, { checkers: { counter: counterChecker(), stats: stats() } })
+    stores.push(run.store)
+    // A line whose fields the report's scanner reads, but whose value is not JSON (the check saw the history before).
+    appendFileSync(join(run.path, 'history.jsonl'), '{"index":4,"time":4000000,"type":"invoke","process":2,"f":"read","value":nul}\n')
+    const html = readFileSync(await writeReport(run.path), 'utf8')
+    expect(html).toContain('<h2>counter: no view</h2>')
+    expect(html).toMatch(/the counter view could not be drawn: [^<]*JSON/)
+    expect(html).toContain('every read within its bounds')
   })
 })
