@@ -40,9 +40,10 @@ interface Chosen {
 }
 
 /**
- * One visitor feeding every section's fold: a line is parsed once, and only
- * when some fold wants its f. A fold that throws (or a line that does not
- * parse) ends that fold, never the pass: the section then says so.
+ * One visitor feeding every section's fold: a line's value is read once
+ * (ScannedOp.readValue), and only when some fold wants its f. A fold that
+ * throws (or a value that does not parse) ends that fold, never the pass:
+ * the section then says so.
  */
 function foldVisitor(chosen: readonly Chosen[]): ((op: ScannedOp) => void) | undefined {
   const folding = chosen.filter((c) => c.fold !== undefined && !('error' in c.fold))
@@ -54,10 +55,7 @@ function foldVisitor(chosen: readonly Chosen[]): ((op: ScannedOp) => void) | und
       const f = c.fold!
       if ('error' in f || !f.fs.has(line.f)) continue
       try {
-        if (!op) {
-          op = line.parse()
-          op.index = line.index
-        }
+        op ??= { index: line.index, time: line.time, type: line.type, process: line.process, f: line.f, value: line.readValue() }
         f.add(op)
       } catch (error) {
         c.fold = { error }

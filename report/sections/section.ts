@@ -56,7 +56,7 @@ export interface SectionContext {
   test: Record<string, unknown>
 }
 
-/** What a section folds in the report's pass: the client operations whose f is in `fs`, parsed, in history order. */
+/** What a section folds in the report's pass: the client operations whose f is in `fs`, in history order, each with its index, time, type, process, f and value (not node or error). */
 export interface SectionFold {
   readonly fs: ReadonlySet<string>
   add(op: Op): void

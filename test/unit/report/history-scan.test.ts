@@ -15,8 +15,8 @@ function file(text: string): string {
   return path
 }
 
-async function scan(path: string, warnings: string[] = []): Promise<Omit<ScannedOp, 'buffer' | 'start' | 'parse'>[]> {
-  const out: Omit<ScannedOp, 'buffer' | 'start' | 'parse'>[] = []
+async function scan(path: string, warnings: string[] = []): Promise<Omit<ScannedOp, 'buffer' | 'start' | 'parse' | 'afterF' | 'readValue'>[]> {
+  const out: Omit<ScannedOp, 'buffer' | 'start' | 'parse' | 'afterF' | 'readValue'>[] = []
   await scanHistory(path, (op) => void out.push({ index: op.index, time: op.time, type: op.type, process: op.process, f: op.f, value: op.value, offset: op.offset, length: op.length }), (w) => warnings.push(w))
   return out
 }
@@ -90,6 +90,38 @@ describe('scanHistory', () => {
     const got = await scan(file('{"time":1,"type":"invoke","process":0,"f":"a"}\n{"time":2,"type":"ok","proc'), warnings)
     expect(got).toHaveLength(1)
     expect(warnings[0]).toMatch(/:2: ignored a torn last line/)
+  })
+
+  it('reads each line\'s value as a whole parse would, from the writer\'s lines and any other layout', async () => {
+    const path = join(dir, 'values.jsonl')
+    const w = new HistoryWriter(path)
+    const values: unknown[] = [0, 7, -12, 123456789012345, 12345678901234567890, 1.5, -0.25, 1e21, '5', 'a,"}b', null, true, [1, [2, '3]']], { a: { b: [] } }, [0, null], undefined]
+    values.forEach((value, index) => w.append({ index, time: index, type: index % 2 ? 'ok' : 'invoke', process: 3, f: 'add', value, ...(index % 3 ? { node: 'n1' } : {}) }))
+    w.close()
+    // Another key order, spaces, and a writer-like line whose value is not JSON (a leading zero).
+    const other = file(['{"f":"add","value":[1,2],"time":1,"type":"invoke","process":0}', '{ "index": 1, "time": 2, "type": "ok", "process": 0, "f": "add", "value": -3 }', '{"index":2,"time":3,"type":"ok","process":0,"f":"add","value":07}'].join('\n') + '\n')
+    const got: unknown[] = []
+    const parsed: unknown[] = []
+    for (const p of [path, other]) {
+      await scanHistory(p, (op) => {
+        let v: unknown
+        try {
+          v = op.readValue()
+        } catch (e) {
+          v = `throws ${(e as Error).name}`
+        }
+        got.push(v)
+        let whole: unknown
+        try {
+          whole = op.parse().value
+        } catch (e) {
+          whole = `throws ${(e as Error).name}`
+        }
+        parsed.push(whole)
+      })
+    }
+    expect(got).toEqual(parsed)
+    expect(got).toEqual([...values, [1, 2], -3, 'throws SyntaxError'])
   })
 
   it('stops when the visitor says so', async () => {
