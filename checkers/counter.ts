@@ -167,11 +167,12 @@ export class CounterFold implements CheckerFold {
   private errorCount = 0
   private readonly errors: CounterRead[] = []
   private final: CounterRead | null = null
-  private error: string | undefined
+  // Not named `error`: compose takes a fold with an `error` field for one that failed.
+  private problem: string | undefined
 
   /** Why the history cannot be checked as a counter's (a value not a number), if so. */
   get malformed(): string | undefined {
-    return this.error
+    return this.problem
   }
 
   constructor(options: CounterCheckerOptions = {}, private readonly onRead?: (read: CounterRead) => void) {
@@ -179,7 +180,7 @@ export class CounterFold implements CheckerFold {
   }
 
   add(op: Op): void {
-    if (this.error !== undefined || op.process === 'nemesis') return
+    if (this.problem !== undefined || op.process === 'nemesis') return
     if (op.f === 'add') this.addOp(op)
     else if (op.f === 'read') this.readOp(op)
     else if (op.type === 'invoke') this.forget(op.process)
@@ -189,7 +190,7 @@ export class CounterFold implements CheckerFold {
   private addOp(op: Op): void {
     const n = op.value
     if (typeof n !== 'number' || !Number.isFinite(n)) {
-      this.error = `add at index ${op.index} has value ${JSON.stringify(n)}, expected a number`
+      this.problem = `add at index ${op.index} has value ${JSON.stringify(n)}, expected a number`
       return
     }
     if (op.type === 'invoke') {
@@ -217,7 +218,7 @@ export class CounterFold implements CheckerFold {
     this.completeOther(op.process, op.type)
     if (op.type !== 'ok' || !began) return
     if (typeof op.value !== 'number') {
-      this.error = `read at index ${op.index} returned ${JSON.stringify(op.value)}, expected a number`
+      this.problem = `read at index ${op.index} returned ${JSON.stringify(op.value)}, expected a number`
       return
     }
     const definite = this.initial + began.pos + began.neg
@@ -276,7 +277,7 @@ export class CounterFold implements CheckerFold {
   }
 
   finish(): CounterResult | CheckResult {
-    if (this.error !== undefined) return { valid: 'unknown', summary: `cannot check: ${this.error}`, checker: 'counter' }
+    if (this.problem !== undefined) return { valid: 'unknown', summary: `cannot check: ${this.problem}`, checker: 'counter' }
     // Adds still in flight never completed: they may have happened (info), and can no longer fail.
     this.openAdds.clear()
     this.release()

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { expect } from 'vitest'
-import type { CheckResult, Checker } from '../../../checkers/checker.js'
+import { compose, type CheckResult, type Checker, type ComposedResult } from '../../../checkers/checker.js'
 import { historyOfOps } from '../../../core/history/source.js'
 import { join, resolve } from 'node:path'
 import { importJepsenHistory, importJepsenJson } from '../../../core/history/edn-import.js'
@@ -55,10 +55,11 @@ export async function folded(checker: Checker, history: readonly Op[]): Promise<
   return fold.finish(historyOfOps(history))
 }
 
-/** Both forms of `checker` on `history`, which must agree: returns the whole-history result. */
+/** Both forms of `checker` on `history`, which must agree (its fold also as `compose` folds it, as a run does): returns the whole-history result. */
 export async function checkedBothWays(checker: Checker, history: Op[]): Promise<CheckResult> {
   const whole = await checker.check(history, context)
-  const byFold = await folded(checker, history)
-  expect(byFold).toEqual(whole)
+  expect(await folded(checker, history)).toEqual(whole)
+  const composed = (await folded(compose({ it: checker }), history)) as ComposedResult
+  expect(composed.checkers.it).toEqual(whole)
   return whole
 }
