@@ -111,7 +111,7 @@ export class SetFold {
   private readonly openReads = new Map<Process, number>()
   private readonly order = new InvocationOrder<CompletedRead>((r, invokeIndex) => this.apply(r, invokeIndex))
   /** The malformed op check would stop at: the one whose invocation comes first. */
-  private error: { at: number; message: string } | undefined
+  private malformed: { at: number; message: string } | undefined
 
   constructor(private readonly options: SetFoldOptions = {}) {
     this.independent = options.independent ?? false
@@ -214,7 +214,7 @@ export class SetFold {
   }
 
   private fail(at: number, message: string): void {
-    if (!this.error || at < this.error.at) this.error = { at, message }
+    if (!this.malformed || at < this.malformed.at) this.malformed = { at, message }
   }
 
   /** The key's state; null for a key not followed. */
@@ -231,7 +231,7 @@ export class SetFold {
   /** Once every op was added: the totals and fates, or the malformed op check stops at. */
   finish(): SetFoldResult | { error: string } {
     this.order.finish()
-    if (this.error) return { error: this.error.message }
+    if (this.malformed) return { error: this.malformed.message }
     const keys = [...this.keys.values()].filter((k): k is KeyState => k !== null).sort((a, b) => a.firstIndex - b.firstIndex)
     let reads = 0
     let attempted = 0
