@@ -70,7 +70,9 @@ describe('runSeries', () => {
     expect(seen.map(([p]) => p)).toEqual(['cluster', 'setup', 'running', 'final reads', 'teardown', 'checking'])
     expect(seen.slice(0, 2).map(([, at]) => at)).toEqual([undefined, undefined])
     expect(seen[2]![1]).toBeLessThan(0.05)
-    expect(seen[3]![1]).toBeGreaterThanOrEqual(0.5)
+    // The time limit ends the main phase as soon as the next op is due at or after 0.5 s, which can be
+    // one gap between ops (about 1 ms at 1,000 ops/s) before 0.5 s: once it was 0.498.
+    expect(seen[3]![1]).toBeGreaterThanOrEqual(0.45)
     const test = JSON.parse(readFileSync(join(outcome!.runDir, 'test.json'), 'utf8')) as { runId: string; replay: string; timeline: { base: string; phases: { phase: string; at: number }[] } }
     expect(test.runId).toBe(outcome!.runId)
     expect(test.runId).toMatch(/^memory-register-[0-9a-f]{6}$/)
