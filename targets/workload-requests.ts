@@ -17,7 +17,16 @@
  *   bank         transfer {from, to, amount}      /kv/transfer {from: ['bank', a], to: ['bank', b], amount, floor}
  *                read null                        /kv/read-many {keys: [['bank', a], ...]}   {a: balance, ...}
  *   long-fork    txn [[f, k, v], ...]             /kv/txn    {ops}                          the ops, reads filled in
+ *   list-append  txn [['append'|'r', k, v], ...]  /kv/txn    {ops}                          the ops, reads filled in (a list, null when missing)
+ *   rw-register  txn [['w'|'r', k, v], ...]       /kv/txn    {ops}                          the ops, reads filled in (null when missing)
  *   (any)        txn, append [k, v]               /kv/txn, /kv/append                       (where the server has them)
+ *
+ * A transaction of reads only is read-only (the server may answer it where it
+ * serves reads, and it is never `info`); one that writes is all or nothing,
+ * so a timeout leaves it `info` and a refusal `fail`, by the shared rule.
+ * list-append and rw-register transactions hold only their workload's
+ * micro-operations, keys and written values being numbers or strings, as the
+ * transactional checker reads them.
  *
  * A bank's accounts are opened by the target's setup (`openBank`), each
  * with a compare-and-set from nothing, so a second setup changes nothing.
@@ -114,11 +123,27 @@ export function workloadRequest(workload: string, op: Invocation, bank?: BankOpt
         Object.fromEntries(accounts.map((a, i) => [String(a), Array.isArray(values) ? (values[i] ?? null) : null])),
       )
     }
+    case 'list-append txn':
+      return elleTxn(v, 'append')
+    case 'rw-register txn':
+      return elleTxn(v, 'w')
     default: {
       // The register and long-fork workloads, and a user's workload of register operations or transactions.
-      if (op.f === 'txn') return Array.isArray(v) ? write('/kv/txn', { ops: v }, (value) => value) : undefined
+      if (op.f === 'txn') return Array.isArray(v) ? txnRequest(v) : undefined
       const r = kvRequest(op, { append: true })
       return r && { ...r, readOnly: op.f === 'read' }
     }
   }
+}
+
+const txnRequest = (ops: readonly unknown[]): WorkloadRequest =>
+  (ops.every((m) => Array.isArray(m) && m[0] === 'r') ? read : write)('/kv/txn', { ops }, (value) => value)
+
+const scalar = (x: unknown): boolean => typeof x === 'number' || typeof x === 'string'
+
+/** A list-append or rw-register transaction, whose writes are `writeF`; undefined when malformed. */
+function elleTxn(v: unknown, writeF: 'append' | 'w'): WorkloadRequest | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined
+  const wellFormed = v.every((m) => Array.isArray(m) && m.length === 3 && scalar(m[1]) && (m[0] === 'r' || (m[0] === writeF && scalar(m[2]))))
+  return wellFormed ? txnRequest(v) : undefined
 }

@@ -1,10 +1,11 @@
 /**
  * The dstest client of chain-kv: the operations of the register, set,
- * counter, unique-ids, queue and bank workloads (../workload-requests.ts says
- * how each maps to a request), over HTTP/1.1 keep-alive. Commands go to the
- * head, reads to the tail (as in the paper); the client learns who they are
- * from any node's GET /status, caches it, and asks again on a redirect or a
- * refused connection. There are no transactions (`txn`): see ../README.md.
+ * counter, unique-ids, queue, bank, list-append and rw-register workloads
+ * (../workload-requests.ts says how each maps to a request), over HTTP/1.1
+ * keep-alive. Commands (transactions that write included) go to the head,
+ * reads (read-only transactions included) to the tail, as in the paper; the
+ * client learns who they are from any node's GET /status, caches it, and asks
+ * again on a redirect or a refused connection.
  *
  * What an answer (or its absence) means, and when to ask again, is the rule
  * of the public request helper (`performRequest`) with the bundled servers'
@@ -60,7 +61,7 @@ export class ChainKvClient implements Client {
 
   async invoke(op: Invocation, signal: AbortSignal): Promise<Completion> {
     const workload = this.options.workload ?? 'register'
-    const req = op.f === 'txn' ? undefined : workloadRequest(workload, op, this.options.bank)
+    const req = workloadRequest(workload, op, this.options.bank)
     if (!req) return { type: 'fail', value: op.value, node: this.options.node, error: `chain-kv has no operation '${op.f}' of workload ${workload} for value ${JSON.stringify(op.value)}` }
     const isRead = req.readOnly
     const options = { signal, deadline: Date.now() + this.timeoutMs, readOnly: isRead, idempotent: req.idempotent === true, node: this.options.node }

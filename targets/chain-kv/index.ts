@@ -39,11 +39,11 @@ const bankOfRun = new Map<string, BankOptions>()
 
 export const chainKvTarget = defineTarget<Target & Killable & Pausable & LogFiles & Primaries & { imageLayer(): FilesLayer }>({
   name: 'chain-kv',
-  description: 'the bundled chain-replication key-value store (master replicated with Raft): registers, sets, a counter, ids, a queue and a bank (no transactions)',
+  description: 'the bundled chain-replication key-value store (master replicated with Raft): registers, sets, a counter, ids, a queue, a bank and multi-key transactions (list-append, rw-register), each applied whole at the head',
   bugs: BUGS,
   // The queue whose dequeues carry request ids and are settled at the end (server-kit/kv-store.ts), under the name `queue`.
-  workloads: ['register', 'set', 'bank', 'counter', 'unique-ids', settlingQueueWorkload],
-  operations: ['read', 'write', 'cas', 'append', 'add', 'transfer', 'generate', 'enqueue', 'dequeue', 'settle-dequeues'],
+  workloads: ['register', 'set', 'bank', 'counter', 'unique-ids', settlingQueueWorkload, 'list-append', 'rw-register'],
+  operations: ['read', 'write', 'cas', 'append', 'txn', 'add', 'transfer', 'generate', 'enqueue', 'dequeue', 'settle-dequeues'],
   runtimes: ['docker', 'ssh'],
   // Its node processes run under libfaketime (NodeProcess), and node reads the clock through libc.
   clock: 'faketime',

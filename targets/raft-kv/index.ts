@@ -32,10 +32,10 @@ const bankOfRun = new Map<string, BankOptions>()
 
 export const raftKvTarget = defineTarget<Target & Killable & Pausable & LogFiles & Primaries & { imageLayer(): FilesLayer }>({
   name: 'raft-kv',
-  description: 'the bundled Raft key-value store: registers, sets, a counter, ids, a queue, a bank and multi-key transactions, each operation one log entry',
+  description: 'the bundled Raft key-value store: registers, sets, a counter, ids, a queue, a bank and multi-key transactions (list-append, rw-register), each operation one log entry',
   bugs: BUGS,
   // The queue whose dequeues carry request ids and are settled at the end (server-kit/kv-store.ts), under the name `queue`.
-  workloads: ['register', 'set', 'bank', 'counter', 'unique-ids', settlingQueueWorkload, 'long-fork'],
+  workloads: ['register', 'set', 'bank', 'counter', 'unique-ids', settlingQueueWorkload, 'long-fork', 'list-append', 'rw-register'],
   operations: ['read', 'write', 'cas', 'append', 'txn', 'add', 'transfer', 'generate', 'enqueue', 'dequeue', 'settle-dequeues'],
   runtimes: ['docker', 'ssh'],
   // Its node processes run under libfaketime (NodeProcess), and node reads the clock through libc.

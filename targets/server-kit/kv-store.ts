@@ -151,6 +151,21 @@ export class KvMap {
    * only if every op succeeded. Reads see the txn's own earlier writes.
    */
   private applyTxn(ops: readonly MicroOp[]): KvResult {
+    const { result, effects } = this.evaluateTxn(ops)
+    for (const [k, v] of effects) this.kv.set(k, v)
+    return result
+  }
+
+  /**
+   * A transaction's result on the state as it is now, changing nothing: a
+   * read-only transaction is answered so (every read at one moment), and what
+   * it writes is left to whoever applies it.
+   */
+  previewTxn(ops: readonly MicroOp[]): KvResult {
+    return this.evaluateTxn(ops).result
+  }
+
+  private evaluateTxn(ops: readonly MicroOp[]): { result: KvResult; effects: Map<string, unknown> } {
     const scratch = new Map<string, unknown>()
     const get = (k: string): unknown => (scratch.has(k) ? scratch.get(k) : (this.kv.get(k) ?? null))
     const out: MicroOp[] = []
@@ -163,13 +178,12 @@ export class KvMap {
         out.push(['w', key, value])
       } else {
         const current = get(k)
-        if (current !== null && !Array.isArray(current)) return typeMismatch(k, 'a non-list')
+        if (current !== null && !Array.isArray(current)) return { result: typeMismatch(k, 'a non-list'), effects: new Map() }
         scratch.set(k, [...((current as unknown[] | null) ?? []), value])
         out.push(['append', key, value])
       }
     }
-    for (const [k, v] of scratch) this.kv.set(k, v)
-    return { ok: true, value: out }
+    return { result: { ok: true, value: out }, effects: scratch }
   }
 
   entries(): [string, unknown][] {
@@ -180,6 +194,9 @@ export class KvMap {
     this.kv = new Map(entries)
   }
 }
+
+/** A transaction that only reads: it changes nothing wherever it is evaluated. */
+export const isReadOnlyTxn = (ops: readonly MicroOp[]): boolean => ops.every(([f]) => f === 'r')
 
 /** Checks a client's micro-op list before it goes into the log. */
 export function isMicroOpList(ops: unknown): ops is MicroOp[] {

@@ -98,10 +98,10 @@ describe('dstest CLI: bad input exits 3 with one line', () => {
   })
 
   it("a workload whose operations the target does not implement, naming them", () => {
-    const r = dstest(['run', '--target', 'chain-kv', '--workload', 'test/fixtures/workloads/txn-workload.mjs'])
+    const r = dstest(['run', '--target', 'chain-kv', '--workload', 'test/fixtures/workloads/lock-workload.mjs'])
     expect(r.code).toBe(3)
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
-    expect(r.stderr).toMatch(/target chain-kv does not implement txn, which workload 'txn-only' needs/)
+    expect(r.stderr).toMatch(/target chain-kv does not implement acquire, release, which workload 'lock-only' needs/)
   })
 
   it('a --store or --junit that cannot be written, before any run starts', () => {

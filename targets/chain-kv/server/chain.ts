@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks'
 import { Agent } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import type { Logger } from '../../server-kit/logger.js'
-import { KvMap, type KvResult } from '../../server-kit/kv-store.js'
+import { KvMap, type KvResult, type MicroOp } from '../../server-kit/kv-store.js'
 import type { KvError } from '../../server-kit/replies.js'
 import { postJson } from '../../server-kit/rpc.js'
 import type { BugName } from './bugs.js'
@@ -189,7 +189,13 @@ export class ChainNode {
 
   // ---- clients ---------------------------------------------------------------------
 
-  /** A command (write, cas, append, add, incr, pop, transfer): ordered and evaluated here at the head, answered once the tail holds it, with the head's result. */
+  /**
+   * A command (write, cas, append, add, incr, pop, transfer, a transaction): ordered and
+   * evaluated here at the head, answered once the tail holds it, with the head's result.
+   * A transaction's reads see the head's state, updates the tail does not hold yet
+   * included; its ack comes after theirs (the tail holds a prefix), so the client hears
+   * of it only once everything it read is at the tail too.
+   */
   submit(operation: Operation): Promise<KvReply> {
     if (this.role !== 'head') return Promise.resolve(this.refuse('not-head'))
     if (!this.leaseValid) return Promise.resolve(this.refuse('unavailable', 'no lease from the master'))
@@ -216,6 +222,14 @@ export class ChainNode {
   /** A read of several keys at one moment (updates apply whole, between reads), answered by the tail. */
   readMany(keys: readonly unknown[]): Promise<KvReply> {
     return this.query(() => this.store.readMany(keys))
+  }
+
+  /** A transaction of reads only, answered by the tail: every read at one moment (updates apply whole, between reads). */
+  readTxn(ops: readonly MicroOp[]): Promise<KvReply> {
+    return this.query(() => {
+      const r = this.store.previewTxn(ops)
+      return r.ok ? r.value : null
+    })
   }
 
   private async query(value: () => unknown): Promise<KvReply> {

@@ -7,11 +7,11 @@ import type { KvError } from '../../server-kit/replies.js'
 
 /**
  * A state change as the head orders it: a command of the shared key-value
- * store (../../server-kit/kv-store.ts) other than a transaction. Replicas
- * apply it in `seq` order, each one whole, so a command that touches two keys
- * (a transfer) is atomic at every replica.
+ * store (../../server-kit/kv-store.ts). Replicas apply it in `seq` order, each
+ * one whole, so a command that touches several keys (a transfer, a
+ * transaction) is atomic at every replica.
  */
-export type Operation = Exclude<KvCommand, { op: 'txn' }>
+export type Operation = KvCommand
 
 export interface Update {
   /** Position in the chain's single order of updates, 1, 2, 3, ... (assigned by the head). */

@@ -3,15 +3,17 @@
  * (../../server-kit/json-server.ts): /kv/read and /kv/read-many, and the
  * commands of the shared key-value store (../../server-kit/kv-store.ts:
  * /kv/write, /kv/cas, /kv/append, /kv/add, /kv/incr, /kv/pop,
- * /kv/settle-dequeues, /kv/transfer, /kv/txn). The leader answers them through Raft: every command is one log
- * entry, answered once it is committed and applied; reads are confirmed by
+ * /kv/settle-dequeues, /kv/transfer, /kv/txn). The leader answers them through
+ * Raft: every command is one log entry, answered once it is committed and
+ * applied (a transaction, its reads included, is one entry, so its reads and
+ * writes take effect at one point of the log); reads are confirmed by
  * ReadIndex. A follower forwards them to the leader it knows (one hop: a
  * forwarded request that lands on a non-leader is answered 'not-leader').
  * The bug modes that live here (bugs.ts) are marked where they act. See ../README.md.
  */
 import { Agent } from 'node:http'
 import { type Route } from '../../server-kit/json-server.js'
-import { COMMAND_ROUTES, commandOf, keysOf, readKeyOf, type KvCommand, type MicroOp } from '../../server-kit/kv-store.js'
+import { COMMAND_ROUTES, commandOf, isReadOnlyTxn, keysOf, readKeyOf, type KvCommand, type MicroOp } from '../../server-kit/kv-store.js'
 import type { RaftNode } from '../../server-kit/raft/raft.js'
 import { postJson, RpcError } from '../../server-kit/rpc.js'
 import type { BugName } from './bugs.js'
@@ -35,9 +37,11 @@ export function kvRoutes(node: KvNode, sm: KvStateMachine, options: KvApiOptions
   const bug = options.bug
   /** Answered here when `local` gives an answer, else forwarded to the leader. */
   const route =
-    (path: string, local: (body: Record<string, unknown>) => Promise<KvReply> | undefined): Route =>
-    (body, req) =>
-      local(body) ?? forward(node, options, path, body, req.headers[FORWARDED] !== undefined)
+    (path: string, local: (body: Record<string, unknown>, forwarded: boolean) => Promise<KvReply> | undefined): Route =>
+    (body, req) => {
+      const forwarded = req.headers[FORWARDED] !== undefined
+      return local(body, forwarded) ?? forward(node, options, path, body, forwarded)
+    }
   const read = (query: () => unknown): Promise<KvReply> | undefined => {
     // Bug stale-read: whatever this node has applied, no questions asked.
     if (bug === 'stale-read') return Promise.resolve({ ok: true, value: query() })
@@ -56,11 +60,15 @@ export function kvRoutes(node: KvNode, sm: KvStateMachine, options: KvApiOptions
     }),
   }
   for (const path of COMMAND_ROUTES) {
-    routes[path] = route(path, (body) => {
+    routes[path] = route(path, (body, forwarded) => {
       const command = commandOf(path, body)
-      if (bug === 'torn-read' && command.op === 'txn' && command.ops.every(([f]) => f === 'r')) {
+      if (bug === 'torn-read' && command.op === 'txn' && isReadOnlyTxn(command.ops)) {
         // Any node coordinates it, reading each key through the leader.
         return tornRead(command.ops, (key) => (node.isLeader ? readKv(node, sm, key) : forward(node, options, '/kv/read', { key }, false)))
+      }
+      if (bug === 'txn-local-read' && command.op === 'txn') {
+        // This node coordinates it: reads here, writes through the leader's log.
+        return localReadTxn(sm, command.ops, (writes) => (node.isLeader ? proposeKv(node, { op: 'txn', ops: writes }) : forward(node, options, '/kv/txn', { ops: writes }, forwarded)))
       }
       if (!node.isLeader) return undefined
       if (bug === 'local-ids' && command.op === 'incr') return counters.answerEarly(node, sm, command)
@@ -161,6 +169,25 @@ async function tornRead(ops: readonly MicroOp[], readOne: (key: unknown) => Prom
     out.push(['r', key, r.value])
   }
   return { ok: true, value: out }
+}
+
+/**
+ * Bug txn-local-read: the node the client asked evaluates the transaction on
+ * its own applied state (its reads, and what its own writes would make of
+ * them) and sends only the writes through the log, answering with the reads
+ * it made here once the writes commit. A follower applies an entry only after
+ * the leader tells it of the commit, and a deposed leader or a partitioned
+ * follower applies nothing new at all, so the reads can miss writes committed
+ * (and acknowledged) long before, while the transaction's own writes land
+ * after them: no serial order holds both.
+ */
+async function localReadTxn(sm: KvStateMachine, ops: readonly MicroOp[], proposeWrites: (writes: MicroOp[]) => Promise<KvReply>): Promise<KvReply> {
+  const local = sm.previewTxn(ops)
+  if (!local.ok) return { ok: false, error: local.error, leader: null, message: local.message }
+  const writes = ops.filter(([f]) => f !== 'r')
+  if (writes.length === 0) return { ok: true, value: local.value }
+  const committed = await proposeWrites(writes)
+  return committed.ok ? { ok: true, value: local.value } : committed
 }
 
 async function forward(node: KvNode, options: KvApiOptions, path: string, body: Record<string, unknown>, forwarded: boolean): Promise<KvReply> {

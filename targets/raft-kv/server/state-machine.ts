@@ -4,7 +4,7 @@
  * (../../server-kit/kv-store.ts). Deterministic and pure, so every replica
  * that applies the same log holds the same state.
  */
-import { KvMap, type KvCommand, type KvResult } from '../../server-kit/kv-store.js'
+import { KvMap, type KvCommand, type KvResult, type MicroOp } from '../../server-kit/kv-store.js'
 import type { StateMachine } from '../../server-kit/raft/messages.js'
 
 export type ApplyResult = KvResult
@@ -25,6 +25,11 @@ export class KvStateMachine implements StateMachine<KvCommand, ApplyResult> {
   /** Several keys at one moment (between two applied entries). */
   readMany(keys: readonly unknown[]): unknown[] {
     return this.store.readMany(keys)
+  }
+
+  /** A transaction's result on the applied state, changing nothing (bug txn-local-read). */
+  previewTxn(ops: readonly MicroOp[]): ApplyResult {
+    return this.store.previewTxn(ops)
   }
 
   get size(): number {

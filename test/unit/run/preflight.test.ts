@@ -40,11 +40,13 @@ describe('preflight', () => {
   it("refuses a target that does not implement the workload's operations, naming them (exit 3)", async () => {
     const store = mkdtempSync(join(tmpdir(), 'dstest-preflight-'))
     const txn = 'test/fixtures/workloads/txn-workload.mjs'
-    const r = await refusal({ target: 'chain-kv', workload: txn, store })
+    const lock = 'test/fixtures/workloads/lock-workload.mjs'
+    const r = await refusal({ target: 'chain-kv', workload: lock, store })
     expect(r.exitCode).toBe(3)
-    expect(r.line).toMatch(/^target chain-kv does not implement txn, which workload 'txn-only' needs \(it implements read, write, cas, append, add, transfer, generate, enqueue, dequeue, settle-dequeues\)/)
-    await expect(preflight({ target: 'raft-kv', workload: txn, store }, undefined)).resolves.toMatchObject({ workload: { name: 'txn-only' } })
-    await expect(preflight({ target: 'memory', workload: txn, store }, undefined)).resolves.toMatchObject({ workload: { name: 'txn-only' } })
+    expect(r.line).toMatch(/^target chain-kv does not implement acquire, release, which workload 'lock-only' needs \(it implements read, write, cas, append, txn, add, transfer, generate, enqueue, dequeue, settle-dequeues\)/)
+    for (const target of ['raft-kv', 'chain-kv', 'memory']) {
+      await expect(preflight({ target, workload: txn, store }, undefined)).resolves.toMatchObject({ workload: { name: 'txn-only' } })
+    }
   })
 
   it("refuses a workload's bad options before a cluster starts (exit 3)", async () => {

@@ -66,7 +66,7 @@ describe('target and workload registry', () => {
     expect(await loadWorkload('counter', t)).toEqual({ workload: (await targetWorkloads(t))[0]!.workload })
     // The bundled ones are names only: nothing to load; raft-kv serves its own queue (dequeues it can settle).
     expect(await targetWorkloads({ target: raftKv() })).toEqual([{ workload: settlingQueueWorkload }])
-    expect(await targetWorkloadNames({ target: raftKv() })).toEqual(['register', 'set', 'bank', 'counter', 'unique-ids', 'queue', 'long-fork'])
+    expect(await targetWorkloadNames({ target: raftKv() })).toEqual(['register', 'set', 'bank', 'counter', 'unique-ids', 'queue', 'long-fork', 'list-append', 'rw-register'])
     expect((await loadWorkload('queue', { target: raftKv() })).workload).toBe(settlingQueueWorkload)
     expect((await loadWorkload('queue')).workload.operations).toEqual(['enqueue', 'dequeue'])
   })

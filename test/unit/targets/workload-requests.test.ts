@@ -2,7 +2,7 @@
  * The workloads' operations through both bundled clients against real
  * 3-node clusters (the compiled servers): what each completes with, that a
  * read is answered from the replicated state, that a bank opens once, and
- * what chain-kv does not do (transactions).
+ * that transactions apply whole on both.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Client } from '../../../core/client.js'
@@ -138,12 +138,44 @@ describe.each(['raft-kv', 'chain-kv'] as const)('the workloads on %s', (target) 
         value: [['r', 1, null], ['r', 0, 1], ['r', 2, null]],
       })
     })
-  } else {
-    it('has no transactions: txn fails without being sent', async () => {
-      const c = bed.clientFor('long-fork', 'n1')
-      expect(await c.invoke(inv('txn', [['w', 0, 1]]), signal())).toMatchObject({ type: 'fail', error: expect.stringMatching(/no operation 'txn'/) })
-    })
   }
+
+  it('list-append: appends and reads in one transaction, its own appends seen, other nodes read the lists whole', async () => {
+    // Keys of their own: the register and long-fork cases use 0, 1, 2.
+    const c = bed.clientFor('list-append', 'n1')
+    expect(await c.invoke(inv('txn', [['r', 100, null]]), signal())).toMatchObject({ type: 'ok', value: [['r', 100, null]] })
+    expect(await c.invoke(inv('txn', [['append', 100, 1], ['append', 101, 1], ['r', 100, null]]), signal())).toMatchObject({
+      type: 'ok',
+      value: [['append', 100, 1], ['append', 101, 1], ['r', 100, [1]]],
+    })
+    expect(await c.invoke(inv('txn', [['r', 101, null], ['append', 101, 2], ['r', 101, null]]), signal())).toMatchObject({
+      type: 'ok',
+      value: [['r', 101, [1]], ['append', 101, 2], ['r', 101, [1, 2]]],
+    })
+    // A read-only transaction (at the tail on chain-kv) sees both keys at one moment.
+    const other = bed.clientFor('list-append', 'n3')
+    expect(await other.invoke(inv('txn', [['r', 101, null], ['r', 100, null]]), signal())).toMatchObject({ type: 'ok', value: [['r', 101, [1, 2]], ['r', 100, [1]]] })
+  })
+
+  it('list-append: a transaction that cannot apply whole changes nothing (fail)', async () => {
+    const c = bed.clientFor('list-append', 'n2')
+    expect(await bed.clientFor('register', 'n2').invoke(inv('write', [110, 5]), signal())).toMatchObject({ type: 'ok' })
+    // 111 would be appended to, 110 holds a number: neither happens.
+    expect(await c.invoke(inv('txn', [['append', 111, 1], ['append', 110, 1]]), signal())).toMatchObject({ type: 'fail', error: 'type-mismatch' })
+    expect(await c.invoke(inv('txn', [['r', 111, null]]), signal())).toMatchObject({ type: 'ok', value: [['r', 111, null]] })
+  })
+
+  it('rw-register: writes and reads in one transaction, the last write of a key read back', async () => {
+    const c = bed.clientFor('rw-register', 'n2')
+    expect(await c.invoke(inv('txn', [['w', 120, 1], ['r', 120, null], ['w', 120, 2], ['w', 121, 1]]), signal())).toMatchObject({
+      type: 'ok',
+      value: [['w', 120, 1], ['r', 120, 1], ['w', 120, 2], ['w', 121, 1]],
+    })
+    expect(await bed.clientFor('rw-register', 'n1').invoke(inv('txn', [['r', 121, null], ['r', 120, null], ['r', 122, null]]), signal())).toMatchObject({
+      type: 'ok',
+      value: [['r', 121, 1], ['r', 120, 2], ['r', 122, null]],
+    })
+  })
 })
 
 describe('workloadRequest', () => {
@@ -166,6 +198,28 @@ describe('workloadRequest', () => {
     expect(workloadRequest('queue', inv('dequeue', null))?.idempotent).toBeUndefined()
     expect(workloadRequest('queue', inv('settle-dequeues', null))).toMatchObject({ path: '/kv/settle-dequeues', body: { key: 'queue' }, readOnly: false })
     expect(workloadRequest('queue', inv('settle-dequeues', null))?.idempotent).toBeUndefined()
+  })
+
+  it("maps list-append and rw-register transactions to /kv/txn, read-only when they only read, and refuses another workload's micro-operations", () => {
+    const la = (v: unknown) => workloadRequest('list-append', inv('txn', v))
+    const rw = (v: unknown) => workloadRequest('rw-register', inv('txn', v))
+    const ops = [['append', 1, 2], ['r', 3, null]]
+    expect(la(ops)).toMatchObject({ path: '/kv/txn', body: { ops }, readOnly: false })
+    expect(la(ops)!.answer([['append', 1, 2], ['r', 3, [1]]])).toEqual([['append', 1, 2], ['r', 3, [1]]])
+    expect(la([['r', 1, null], ['r', 2, null]])?.readOnly).toBe(true)
+    expect(rw([['w', 1, 2], ['r', 1, null]])).toMatchObject({ path: '/kv/txn', readOnly: false })
+    expect(rw([['r', 'k', null]])?.readOnly).toBe(true)
+    // Nothing is sent for a transaction the workload could not have made.
+    expect(la([['w', 1, 2]])).toBeUndefined()
+    expect(rw([['append', 1, 2]])).toBeUndefined()
+    expect(la([])).toBeUndefined()
+    expect(la([['append', 1]])).toBeUndefined()
+    expect(la([['append', 1, null]])).toBeUndefined()
+    expect(la([['append', [1], 2]])).toBeUndefined()
+    expect(la('txn')).toBeUndefined()
+    // long-fork (and a user's transactions) keep the generic mapping; reads only are read-only too.
+    expect(workloadRequest('long-fork', inv('txn', [['r', 1, null]]))).toMatchObject({ path: '/kv/txn', readOnly: true })
+    expect(workloadRequest('long-fork', inv('txn', [['w', 1, 1]]))).toMatchObject({ path: '/kv/txn', readOnly: false })
   })
 
   it('refuses what it cannot express', () => {

@@ -1,6 +1,6 @@
 /**
- * ChainKvClient against a real 3-node chain-kv cluster: register operations and
- * append, the outcome rules (no answer → info, never fail; fail only when the
+ * ChainKvClient against a real 3-node chain-kv cluster: register operations,
+ * append and transactions, the outcome rules (no answer → info, never fail; fail only when the
  * operation certainly had no effect), and fencing of a removed head.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -44,8 +44,13 @@ describe('ChainKvClient', () => {
     expect(await run('append', ['r', 5])).toMatchObject({ type: 'fail', error: 'type-mismatch' })
   })
 
+  it('sends a transaction that writes to the head and one that only reads to the tail', async () => {
+    expect(await run('txn', [['append', 't', 1], ['r', 't', null]])).toEqual({ type: 'ok', value: [['append', 't', 1], ['r', 't', [1]]], node: 'n1' })
+    expect(await run('txn', [['r', 't', null]])).toEqual({ type: 'ok', value: [['r', 't', [1]]], node: 'n3' })
+  })
+
   it('fails an operation it does not know, and one that never left (connection refused everywhere)', async () => {
-    expect(await run('txn', [['r', 1, null]])).toMatchObject({ type: 'fail' })
+    expect(await run('generate', null)).toMatchObject({ type: 'fail', error: expect.stringMatching(/no operation 'generate'/) })
     const nowhere = new ChainKvClient({ node: 'a', nodes: [{ name: 'a', address: '127.0.0.1:1' }], timeoutMs: 500 })
     expect(await nowhere.invoke(op('write', ['r', 9]), AbortSignal.timeout(2000))).toMatchObject({ type: 'fail', node: 'a' })
     await nowhere.close()

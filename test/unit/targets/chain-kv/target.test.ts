@@ -39,9 +39,9 @@ describe('chain-kv target', () => {
     expect([correct.options.readAt, readAny.options.readAt]).toEqual(['tail', 'own-node'])
   })
 
-  it('runs every workload but long-fork: it has no transactions', () => {
-    expect(chainKvTarget.workloads).toEqual(['register', 'set', 'bank', 'counter', 'unique-ids', settlingQueueWorkload])
-    expect(chainKvTarget.operations).not.toContain('txn')
+  it('runs every workload but long-fork, the transactional ones on its txn command', () => {
+    expect(chainKvTarget.workloads).toEqual(['register', 'set', 'bank', 'counter', 'unique-ids', settlingQueueWorkload, 'list-append', 'rw-register'])
+    expect(chainKvTarget.operations).toContain('txn')
   })
 
   it('starts the server with every peer in chain order, and the server accepts that argv', () => {

@@ -27,9 +27,9 @@ const clusterOf = (n: number): Cluster => ({
 describe('raft-kv target', () => {
   it('declares its bug modes and capabilities', () => {
     expect(raftKv.name).toBe('raft-kv')
-    expect(Object.keys(raftKv.bugs ?? {})).toEqual(['stale-read', 'lease-read', 'no-fsync', 'no-vote-persist', 'split-transfer', 'early-dequeue', 'torn-read', 'local-ids'])
+    expect(Object.keys(raftKv.bugs ?? {})).toEqual(['stale-read', 'lease-read', 'no-fsync', 'no-vote-persist', 'split-transfer', 'early-dequeue', 'torn-read', 'local-ids', 'txn-local-read'])
     expect(raftKv.bugs).toBe(BUGS)
-    expect(raftKv.workloads).toEqual(['register', 'set', 'bank', 'counter', 'unique-ids', settlingQueueWorkload, 'long-fork'])
+    expect(raftKv.workloads).toEqual(['register', 'set', 'bank', 'counter', 'unique-ids', settlingQueueWorkload, 'long-fork', 'list-append', 'rw-register'])
     expect([hasKill(raftKv), hasPause(raftKv), hasLogFiles(raftKv), hasPrimaries(raftKv), hasImage(raftKv)]).toEqual([true, true, true, true, true])
     expect(raftKv.logFiles('n1')).toEqual([LOG_FILE])
     // Its processes start under libfaketime: clock faults reach it.

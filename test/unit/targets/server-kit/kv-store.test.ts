@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { commandOf, KvMap } from '../../../../targets/server-kit/kv-store.js'
+import { commandOf, isReadOnlyTxn, KvMap } from '../../../../targets/server-kit/kv-store.js'
 
 describe('KvMap: the commands of the classic workloads', () => {
   it('adds to a set once, and refuses to add to a non-list', () => {
@@ -99,6 +99,20 @@ describe('KvMap: the commands of the classic workloads', () => {
     expect(kv.readMany(['a', 'b', 'none'])).toEqual([-1, 4, null])
     expect(kv.apply({ op: 'transfer', from: 'a', to: 'none', amount: 1, floor: null })).toMatchObject({ ok: false, error: 'type-mismatch' })
     expect(kv.read('a')).toBe(-1)
+  })
+
+  it('applies a transaction whole or not at all; a preview answers it on the state as it is and changes nothing', () => {
+    const kv = new KvMap()
+    expect(kv.apply({ op: 'txn', ops: [['append', 'l', 1], ['w', 'r', 5], ['r', 'l', null], ['r', 'r', null]] })).toEqual({
+      ok: true,
+      value: [['append', 'l', 1], ['w', 'r', 5], ['r', 'l', [1]], ['r', 'r', 5]],
+    })
+    expect(kv.previewTxn([['r', 'l', null], ['append', 'l', 2], ['r', 'l', null]])).toEqual({ ok: true, value: [['r', 'l', [1]], ['append', 'l', 2], ['r', 'l', [1, 2]]] })
+    expect(kv.read('l')).toEqual([1])
+    // 'r' holds a number: the append to 'l' before it does not happen either.
+    expect(kv.apply({ op: 'txn', ops: [['append', 'l', 3], ['append', 'r', 1]] })).toMatchObject({ ok: false, error: 'type-mismatch' })
+    expect(kv.readMany(['l', 'r'])).toEqual([[1], 5])
+    expect([isReadOnlyTxn([['r', 1, null], ['r', 2, null]]), isReadOnlyTxn([['r', 1, null], ['w', 1, 2]]), isReadOnlyTxn([])]).toEqual([true, false, true])
   })
 
   it('builds commands from request bodies and refuses malformed ones', () => {
