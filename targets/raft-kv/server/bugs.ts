@@ -15,7 +15,7 @@ export const BUGS = {
   'torn-read': 'long-fork workload: a read-only transaction is coordinated by the node the client asks, reading its keys one linearizable read at a time through the leader, not at one moment, so two reads can see two writes in opposite orders',
   'local-ids': 'unique-ids and counter workloads: the leader answers an increment from a counter of its own and replicates it without waiting for the commit, so a deposed leader and its successor hand out the same ids',
   'txn-local-read':
-    "list-append and rw-register workloads: the node the client asks coordinates each transaction, reading from its own applied state outside the log and sending only the writes through the log, so a lagging follower or a deposed leader answers reads that miss committed writes (G-single, and stale reads ordered against real time)",
+    'list-append and rw-register workloads: the node the client asks coordinates each transaction, reading from its own applied state outside the log and sending only the writes through the log, so a lagging follower or a deposed leader answers reads that miss committed writes',
 } as const
 
 export type BugName = keyof typeof BUGS
