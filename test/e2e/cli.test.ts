@@ -251,8 +251,11 @@ describe('dstest CLI: running the memory target', () => {
       expect(r.code, r.stdout + r.stderr).toBe(2)
       expect(r.stdout).toMatch(/stats: UNKNOWN - no cas ever succeeded/)
     }
-    // A bound shorter than the convergence: the reads never succeed, and the verdict says unknown.
-    const short = dstest(['run', '--target', target, '--time-limit', '1', '--final-timeout', '1', '--seed', '1', '--store', store])
+    // A bound far shorter than the convergence (60 s here, so no delay before the final reads can
+    // reach it): the reads never succeed, and the verdict says unknown.
+    const config = join(tempDir(), 'slow.json')
+    writeFileSync(config, JSON.stringify({ targetOptions: { convergeMs: 60_000 } }))
+    const short = dstest(['run', '--config', config, '--target', target, '--time-limit', '1', '--final-timeout', '1', '--seed', '1', '--store', store])
     expect(short.code).toBe(2)
     expect(short.stdout).toMatch(/stats: UNKNOWN - no read ever succeeded/)
     expect(short.stdout.split('\n')[0]).toMatch(/ final-timeout=1$/)

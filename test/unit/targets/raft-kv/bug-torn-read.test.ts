@@ -48,7 +48,8 @@ async function tornReads(c: TestCluster, rounds: number): Promise<{ torn: number
 describe('bug torn-read', () => {
   it('shows a transaction half applied under --bug torn-read', async () => {
     cluster = await TestCluster.start(3, { bug: 'torn-read' })
-    expect((await tornReads(cluster, 40)).torn).toBeGreaterThan(0)
+    // Stops at the first tear; rounds to spare for a loaded machine, where fewer commits fall between two reads.
+    expect((await tornReads(cluster, 200)).torn).toBeGreaterThan(0)
   })
 
   it('never shows one half of a transaction without the bug', async () => {
