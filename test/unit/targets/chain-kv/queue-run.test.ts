@@ -6,17 +6,9 @@
  * queue is valid.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { compose, type ComposedResult } from '../../../../checkers/checker.js'
-import type { QueueResult } from '../../../../checkers/queue.js'
-import { clients, phases, stagger, timeLimit } from '../../../../core/generator/index.js'
-import type { Op } from '../../../../core/op.js'
-import { Random } from '../../../../core/random.js'
-import { runGenerator } from '../../../../core/runner.js'
-import { retryUntilOk } from '../../../../run/final-reads.js'
 import { ChainKvClient } from '../../../../targets/chain-kv/client.js'
-import { settlingQueueWorkload } from '../../../../workloads/queue.js'
-import type { WorkloadOptions } from '../../../../workloads/workload.js'
-import { sleep, TestCluster } from './cluster.js'
+import { runSettlingQueue } from '../settling-queue-run.js'
+import { TestCluster } from './cluster.js'
 
 let cluster: TestCluster | undefined
 afterEach(async () => {
@@ -29,46 +21,8 @@ describe('chain-kv: the settling queue workload', () => {
     cluster = await TestCluster.start(3)
     const c = cluster
     await c.waitForChain(c.ids, (s) => s.chain.length === 3)
-    const concurrency = 6
-    const o: WorkloadOptions = { concurrency, nodes: c.nodes.map((n) => n.id), options: {} }
-    const history: Op[] = []
-    let paused: string | undefined
-    let timedOut = 0
-    const fault = (async () => {
-      // Once the queue is in use, pause the head for longer than an operation may take (until one dequeue has timed out, 1.5 s at least).
-      const start = Date.now()
-      while (!history.some((op) => op.type === 'ok' && op.f === 'dequeue' && op.value !== null) && Date.now() - start < 5000) await sleep(20)
-      paused = (await c.waitForChain(c.ids)).head!
-      c.pause(paused)
-      const at = Date.now()
-      while ((timedOut < 1 || Date.now() - at < 1500) && Date.now() - at < 5000) await sleep(20)
-      c.resume(paused)
-      paused = undefined
-    })()
-    try {
-      await runGenerator({
-        generator: phases(
-          clients(timeLimit(6, stagger(1 / 100, settlingQueueWorkload.generator(o)))),
-          clients(timeLimit(30, retryUntilOk(settlingQueueWorkload.finalGenerator()))),
-        ),
-        concurrency,
-        random: new Random(3),
-        opTimeoutMs: 1000,
-        openClient: (thread) => {
-          const nodes = c.nodes.map((n) => ({ name: n.id, address: n.address }))
-          return new ChainKvClient({ node: nodes[thread % 3]!.name, nodes, workload: 'queue' })
-        },
-        onOp: (op) => {
-          history.push(op)
-          if (op.type === 'info' && op.f === 'dequeue' && op.value !== null) timedOut++
-        },
-      })
-    } finally {
-      if (paused) c.resume(paused)
-    }
-    await fault
-    const results = (await compose(settlingQueueWorkload.checkers(o)).check(history, { concurrency, nodes: o.nodes })) as ComposedResult
-    const queue = results.checkers.queue as QueueResult
+    const nodes = c.nodes.map((n) => ({ name: n.id, address: n.address }))
+    const { history, timedOut, queue } = await runSettlingQueue(c, async () => (await c.waitForChain(c.ids)).head!, (thread) => new ChainKvClient({ node: nodes[thread % 3]!.name, nodes, workload: 'queue' }))
     expect(timedOut).toBeGreaterThanOrEqual(1)
     expect(history.some((op) => op.type === 'ok' && op.f === 'settle-dequeues')).toBe(true)
     expect(queue.learnedDequeues.count).toBe(timedOut)
