@@ -82,6 +82,8 @@ const CASES: Record<string, Record<string, Case[]>> = {
       { name: 'no-fsync / kill all', bug: 'no-fsync', nemesis: 'kill', extra: KILL_ALL, expect: 1 },
     ],
     'long-fork': [...correctUnderEach(), { name: 'torn-read / partition', bug: 'torn-read', nemesis: 'partition', expect: 1 }],
+    'list-append': [...correctUnderEach(), { name: 'txn-local-read / partition', bug: 'txn-local-read', nemesis: 'partition', expect: 1 }],
+    'rw-register': [...correctUnderEach(), { name: 'txn-local-read / partition', bug: 'txn-local-read', nemesis: 'partition', expect: 1 }],
   },
   'chain-kv': {
     register: [
@@ -107,6 +109,8 @@ const CASES: Record<string, Record<string, Case[]>> = {
       { name: 'no-fence / partition on primaries', bug: 'no-fence', nemesis: 'partition', extra: ['--partition', 'primaries'], expect: 1 },
     ],
     queue: [...correctUnderEach(), { name: 'early-ack / kill on primaries', bug: 'early-ack', nemesis: 'kill', extra: PRIMARIES, expect: 1 }],
+    'list-append': correctUnderEach(),
+    'rw-register': correctUnderEach(),
   },
 }
 
