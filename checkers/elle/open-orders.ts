@@ -51,21 +51,22 @@ export interface OrderEdge {
   after: number
 }
 
-/** Successors of each version by the known order at `level`. */
-function successors(kv: KeyVersions, level: Level): number[][] {
+/** Successors of each version by the known order at `level` (and `extra` orders: u before v). */
+function successors(kv: KeyVersions, level: Level, extra: readonly (readonly [number, number])[] = []): number[][] {
   const succ: number[][] = kv.writer.map(() => [])
   for (const [u, v, l] of kv.known) if (l <= level) succ[u]!.push(v)
+  for (const [u, v] of extra) succ[u]!.push(v)
   return succ
 }
 
 /**
- * A total order of the versions that extends the known order at `level`,
- * taking the smallest `rank` first where the known order leaves a choice;
- * undefined when the known order is cyclic.
+ * A total order of the versions that extends the known order at `level` (and
+ * `extra` orders), taking the smallest `rank` first where they leave a choice;
+ * undefined when they are cyclic.
  */
-export function guessOrder(kv: KeyVersions, level: Level, rank: (v: number) => number): number[] | undefined {
+export function guessOrder(kv: KeyVersions, level: Level, rank: (v: number) => number, extra?: readonly (readonly [number, number])[]): number[] | undefined {
   const m = kv.writer.length
-  const succ = successors(kv, level)
+  const succ = successors(kv, level, extra)
   const indegree = new Int32Array(m)
   for (const s of succ) for (const v of s) indegree[v]!++
   const ready: number[] = []

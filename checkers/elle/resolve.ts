@@ -8,12 +8,17 @@
  * edges do not already show, this decides whether some order avoids it:
  *
  * 1. A first guess: each key's versions in an order that extends the known one
- *    (for registers, the version whose writer and readers completed first comes
- *    first; for lists, in the topological order of the known graph). The guess's
- *    edges and the known ones are searched for cycles of the class, linearly. A
- *    guess that closes none at the highest level settles everything: the usual
- *    case for histories from a correct system.
- * 2. Where the guess closes a cycle: only orders inside one component of the
+ *    (for lists, in the topological order of the known graph; for registers,
+ *    the version whose writer and readers completed first comes first, or,
+ *    when that closes a cycle, a serial replay of the history: serial-guess.ts).
+ *    The guess's edges and the known ones are searched for cycles of the class,
+ *    linearly. A guess that closes none at the highest level settles
+ *    everything: the usual case for histories from a correct system.
+ * 2. A guess that closes a few cycles at the highest level is repaired
+ *    (guess-repair.ts): the versions on each cycle are reordered by a search
+ *    over that small part, and the result is checked again over the whole
+ *    graph. A repaired guess that closes no cycle settles everything too.
+ * 3. Otherwise, class by class and level by level, where the guess closes a cycle: only orders inside one component of the
  *    known edges plus every edge some order could add can interact (each key's
  *    possible edges stand in as a hub node joined both ways to its writers and
  *    readers). In each component where the guess failed, the exact search
@@ -28,6 +33,8 @@ import { cycleName, impliedAnomalies, type Level } from './anomalies.js'
 import { classCycle } from './cycles.js'
 import { buildGraph, EdgeList, levelOf, WW, type Graph } from './graph.js'
 import { guessOrder, isSettled, openPairs, orderEdges, sideEdges, type KeyVersions } from './open-orders.js'
+import { repairGuess, type KeyOrder } from './guess-repair.js'
+import { serialRanks } from './serial-guess.js'
 import { searchOrders, type CycleClass, type Proof, type SearchProblem } from './order-search.js'
 import { Budget, components } from './scc.js'
 import { OK, type Txns } from './txn.js'
@@ -41,6 +48,13 @@ const STRENGTH: Record<CycleClass, number> = { 'G-single-item': 0, 'G-nonadjacen
 const MAX_VERSIONS = 8192
 /** A component with more open pairs than this is left undecided rather than searched. */
 const MAX_PAIRS = 1_000_000
+/** Register histories have three first guesses (see Resolver.guess); list-append one. */
+const REGISTER_GUESSES = 3
+/** The slot of a level's repaired guess, after the first guesses'. */
+const REPAIRED = REGISTER_GUESSES
+const GUESS_SLOTS = REGISTER_GUESSES + 1
+/** Rounds of reopening a guess's cycles (guess-repair.ts) before the whole-component search. */
+const REPAIR_ROUNDS = 8
 
 /** Where each side edge of a search problem comes from: the key's versions, and the two versions. */
 export interface SideOrigin {
@@ -131,7 +145,7 @@ type Decision =
   | { kind: 'unknown'; undecided: Undecided[] }
 
 class Resolver {
-  private readonly guesses = new Map<number, { kv: KeyVersions; order: number[] }[]>()
+  private readonly guesses = new Map<number, KeyOrder[] | undefined>()
   private readonly hubs = new Map<Level, { comp: Int32Array; hubOf: Map<KeyVersions, number> }>()
   private readonly bounds = new Map<number, Float64Array>()
   /** Per level, the variant of the first guess that avoided the cycles looked for so far. */
@@ -139,9 +153,38 @@ class Resolver {
 
   constructor(private readonly input: ResolveInput) {}
 
-  /** Whether the first guess closes no cycle of the class at the level. */
+  /**
+   * Whether a first guess, or one repaired, closes no cycle of the class at the
+   * level. (Asked once, for the strongest class at the highest level: where the
+   * repair fails, it would mostly fail again on the weaker classes below, and
+   * the exact search decides those.)
+   */
   guessAvoids(cls: CycleClass, level: Level): boolean {
-    return this.failingScopes(cls, level).length === 0
+    return this.failingScopes(cls, level).length === 0 || this.repaired(cls, level)
+  }
+
+  /**
+   * Whether repairing the guess (guess-repair.ts) gives one that closes no
+   * cycle of the class at the level; it then stands as the level's guess.
+   * Starts from the serial replay's guess where there is one.
+   */
+  private repaired(cls: CycleClass, level: Level): boolean {
+    const base = (this.input.dataModel === 'rw-register' ? this.guess(level, 2) : undefined) ?? this.guess(level)
+    if (!base) return false
+    const guess = repairGuess({
+      graph: this.input.graph,
+      level,
+      cls,
+      guess: base,
+      failing: (gs) => this.scopesOf(cls, level, gs),
+      budget: this.input.budget(),
+      rounds: REPAIR_ROUNDS,
+      maxVersions: MAX_VERSIONS,
+    })
+    if (!guess) return false
+    this.guesses.set(level * GUESS_SLOTS + REPAIRED, guess)
+    this.variantAt.set(level, REPAIRED)
+    return true
   }
 
   decide(cls: CycleClass, level: Level): Decision {
@@ -236,18 +279,26 @@ class Resolver {
   }
 
   /** Each key's guessed order at the level (keys whose known order leaves nothing open are left out). */
-  private guess(level: Level, variant = this.variantAt.get(level) ?? 0): { kv: KeyVersions; order: number[] }[] {
-    const slot = level * 2 + variant
-    let g = this.guesses.get(slot)
-    if (g) return g
-    const { txns, comp, dataModel } = this.input
-    g = []
-    for (const kv of this.input.open) {
+  private guess(level: Level, variant = this.variantAt.get(level) ?? 0): KeyOrder[] | undefined {
+    const slot = level * GUESS_SLOTS + variant
+    if (this.guesses.has(slot)) return this.guesses.get(slot)
+    const { txns, comp, dataModel, graph } = this.input
+    // Variant 2: a serial replay of the history (serial-guess.ts); none when the known edges are cyclic.
+    const ranks = variant === 2 ? serialRanks(graph, level, this.input.open, this.commitBound(0)) : undefined
+    if (variant === 2 && !ranks) {
+      this.guesses.set(slot, undefined)
+      return undefined
+    }
+    const g: KeyOrder[] = []
+    for (const [k, kv] of this.input.open.entries()) {
       if (isSettled(kv, level)) continue
       let rank: (v: number) => number
       if (dataModel === 'list-append') {
         // Topological order of the known graph: then no guessed ww edge goes backwards between components.
         rank = (v) => -comp[kv.writer[v]!]! * (txns.n + 1) + kv.writer[v]!
+      } else if (ranks) {
+        const place = ranks[k]!
+        rank = (v) => place[v]!
       } else {
         // The latest its writer can have committed (see commitBound), or any of its readers completed.
         const bound = this.commitBound(variant)
@@ -270,18 +321,27 @@ class Resolver {
    */
   private failingScopes(cls: CycleClass, level: Level): Int32Array[] {
     const chosen = this.variantAt.get(level) ?? 0
-    const failing = this.scopesFor(cls, level, chosen)
-    // Registers: a second guess, cheap beside a search, before giving up on the first.
-    if (failing.length === 0 || this.input.dataModel === 'list-append' || chosen === 1) return failing
-    if (this.scopesFor(cls, level, 1).length > 0) return failing
-    this.variantAt.set(level, 1)
-    return []
+    const failing = this.scopesFor(cls, level, chosen)!
+    // Registers: other guesses, cheap beside a search, before giving up on the first.
+    if (failing.length === 0 || this.input.dataModel === 'list-append') return failing
+    for (let variant = chosen + 1; variant < REGISTER_GUESSES; variant++) {
+      if (this.scopesFor(cls, level, variant)?.length !== 0) continue
+      this.variantAt.set(level, variant)
+      return []
+    }
+    return failing
   }
 
-  private scopesFor(cls: CycleClass, level: Level, variant: number): Int32Array[] {
+  /** Undefined when the variant has no guess (see guess). */
+  private scopesFor(cls: CycleClass, level: Level, variant: number): Int32Array[] | undefined {
+    const guess = this.guess(level, variant)
+    return guess && this.scopesOf(cls, level, guess)
+  }
+
+  private scopesOf(cls: CycleClass, level: Level, guess: KeyOrder[]): Int32Array[] {
     const { graph: g, comp } = this.input
     const extra = new EdgeList(1024)
-    for (const { kv, order } of this.guess(level, variant)) orderEdges(kv, order, (e) => extra.add(e.from, e.to, e.rel))
+    for (const { kv, order } of guess) orderEdges(kv, order, (e) => extra.add(e.from, e.to, e.rel))
     if (extra.size === 0) return []
     // When every guessed edge runs forward in the known graph's topological order of
     // components (or inside one), cycles stay inside known components.
@@ -353,7 +413,7 @@ class Resolver {
     const sideTo: number[] = []
     const sideRel: number[] = []
     const prefer: number[] = []
-    const guessed = new Map(this.guess(level).map(({ kv, order }) => [kv, order]))
+    const guessed = new Map((this.guess(level) ?? []).map(({ kv, order }) => [kv, order]))
     const all: { kv: KeyVersions; u: number; v: number; position: Int32Array }[] = []
     for (const kv of kvs) {
       const open = openPairs(kv, level, MAX_VERSIONS)

@@ -1,0 +1,218 @@
+/**
+ * Repairs a first guess of the open orders that closes a few small cycles.
+ *
+ * On histories from a correct system, a first guess (resolve.ts) often gets
+ * nearly every open order right and closes a handful of short cycles, each in
+ * a strongly connected component of a few transactions. The exact search over
+ * the whole component of the open orders (thousands of pairs) is costly;
+ * here only the versions on those cycles are reopened: each round takes, component by
+ * component, the versions that the guess put next to each other on a cycle, leaves every
+ * other version where the guess put it, and chooses their order on that
+ * small problem (order-search.ts: pair by pair, else by the exact search), among the transactions around
+ * them; when that finds no way out, it reopens every version of those keys. Its choice becomes the new guess, which the caller checks again over
+ * the whole graph; a cycle the small problem could not see shows up there and
+ * the next round reopens it. A repaired guess counts only once that check
+ * finds no cycle, so the repair proves a class avoidable by a witness and
+ * never decides the other way: when it cannot find such a guess the caller
+ * falls back to the exact search over whole components.
+ */
+import type { Level } from './anomalies.js'
+import { buildGraph, EdgeList, levelOf, type Graph } from './graph.js'
+import { guessOrder, openPairs, sideEdges, type KeyVersions } from './open-orders.js'
+import { greedyOrders, searchOrders, type CycleClass, type SearchProblem } from './order-search.js'
+import type { Budget } from './scc.js'
+
+/** How far around a component the repair reopens versions, at most (see repairScope). */
+const MAX_REACH = 3
+
+/** One key's guessed order of its versions. */
+export interface KeyOrder {
+  kv: KeyVersions
+  order: number[]
+}
+
+export interface RepairInput {
+  graph: Graph
+  level: Level
+  cls: CycleClass
+  guess: KeyOrder[]
+  /** The components of the known edges plus a guess's where the guess closes a cycle of the class. */
+  failing: (guess: KeyOrder[]) => Int32Array[]
+  budget: Budget
+  /** Rounds of reopening before giving up. */
+  rounds: number
+  /** Keys with more versions are not reopened (their closure is quadratic). */
+  maxVersions: number
+}
+
+/** A guess that closes no cycle of the class, or undefined when the repair found none. */
+export function repairGuess(input: RepairInput): KeyOrder[] | undefined {
+  let current = input.guess
+  for (let round = 0; round <= input.rounds; round++) {
+    const scopes = input.failing(current)
+    if (scopes.length === 0) return current
+    if (round === input.rounds) return undefined
+    // Component by component (they share no transaction, and each problem stays small): first the
+    // versions on its cycles alone; then, if those cannot be reordered, all their keys' versions;
+    // then every version of every key its transactions touch.
+    for (const scope of scopes) {
+      let next: KeyOrder[] | undefined
+      for (let reach = 0; reach <= MAX_REACH && !next; reach++) next = repairScope(input, current, scope, reach)
+      if (!next) return undefined
+      current = next
+    }
+  }
+  return undefined
+}
+
+/**
+ * `reach`: 0 the versions on the cycles, 1 all their keys' versions, 2 all
+ * versions of the keys the component's transactions touch, 3 those of the keys
+ * the transactions on those keys touch.
+ */
+function repairScope(input: RepairInput, current: KeyOrder[], scope: Int32Array, reach: number): KeyOrder[] | undefined {
+  const { graph: g, level } = input
+  const inScope = new Uint8Array(g.n)
+  for (const t of scope) inScope[t] = 1
+  // The versions the guess put next to each other on an edge inside a failing component.
+  const reopen = new Map<number, Set<number>>()
+  current.forEach(({ kv, order }, i) => {
+    for (let j = 0; j + 1 < order.length; j++) {
+      const u = order[j]!
+      const v = order[j + 1]!
+      if (!inScope[kv.writer[v]!] || !(inScope[kv.writer[u]!] || kv.readers[u]!.some((r) => inScope[r] === 1))) continue
+      let set = reopen.get(i)
+      if (!set) reopen.set(i, (set = new Set()))
+      set.add(u).add(v)
+    }
+  })
+  // Reach 2 and on: the keys the transactions touch, then (3) the keys of every transaction on those keys.
+  const near = inScope.slice()
+  for (let hop = 2; hop <= reach; hop++) {
+    const touched = (kv: KeyVersions): boolean => kv.writer.some((w, v) => near[w] === 1 || kv.readers[v]!.some((r) => near[r] === 1))
+    const keys = current.map((_, i) => i).filter((i) => touched(current[i]!.kv))
+    for (const i of keys) {
+      if (!reopen.has(i)) reopen.set(i, new Set())
+      const { kv } = current[i]!
+      if (hop < reach) kv.writer.forEach((w, v) => [w, ...kv.readers[v]!].forEach((t) => (near[t] = 1)))
+    }
+  }
+  if (reopen.size === 0) return undefined
+  if (reach > 0) for (const [i, set] of reopen) current[i]!.order.forEach((v) => set.add(v))
+
+  // The transactions around them: the failing components, and every writer and reader of a reopened key.
+  const local = new Int32Array(g.n).fill(-1)
+  const members: number[] = []
+  const add = (t: number): void => {
+    if (local[t]! >= 0) return
+    local[t] = members.length
+    members.push(t)
+  }
+  for (const t of scope) add(t)
+  for (const i of reopen.keys()) {
+    const { kv } = current[i]!
+    kv.writer.forEach((w, v) => {
+      add(w)
+      for (const r of kv.readers[v]!) add(r)
+    })
+  }
+
+  // Known edges among them, and the edges of every guessed order outside the reopened versions.
+  const known = new EdgeList(1024)
+  for (const t of members) {
+    for (let pos = g.offsets[t]!; pos < g.offsets[t + 1]!; pos++) {
+      const to = local[g.targets[pos]!]!
+      if (to >= 0 && levelOf(g.rels[pos]!) <= level) known.add(local[t]!, to, g.rels[pos]!)
+    }
+  }
+  const fixedOrders = current.map(({ order }, i) => order.filter((v) => !reopen.get(i)?.has(v)))
+  current.forEach(({ kv }, i) => {
+    const fixed = fixedOrders[i]!
+    for (let j = 0; j + 1 < fixed.length; j++) {
+      sideEdges(kv, fixed[j]!, fixed[j + 1]!, (e) => {
+        if (local[e.from]! >= 0 && local[e.to]! >= 0) known.add(local[e.from]!, local[e.to]!, e.rel)
+      })
+    }
+  })
+
+  // Pairs with a reopened version, each side's edges among the members.
+  const pairs: { i: number; u: number; v: number }[] = []
+  const sideStart: number[] = [0]
+  const sideFrom: number[] = []
+  const sideTo: number[] = []
+  const sideRel: number[] = []
+  const prefer: number[] = []
+  const positions = new Map<number, Int32Array>()
+  const candidates: { i: number; u: number; v: number; near: number }[] = []
+  for (const [i, set] of reopen) {
+    const { kv, order } = current[i]!
+    const open = openPairs(kv, level, input.maxVersions)
+    if (!open) return undefined
+    const position = new Int32Array(kv.writer.length)
+    order.forEach((v, p) => (position[v] = p))
+    positions.set(i, position)
+    for (const [u, v] of open) {
+      if (set.has(u) || set.has(v)) candidates.push({ i, u, v, near: inScope[kv.writer[u]!]! + inScope[kv.writer[v]!]! })
+    }
+  }
+  // Pairs of the component's own writes first: a choice made pair by pair settles those before the rest.
+  candidates.sort((x, y) => y.near - x.near)
+  for (const { i, u, v } of candidates) {
+    const { kv } = current[i]!
+    const position = positions.get(i)!
+    pairs.push({ i, u, v })
+    prefer.push(position[u]! < position[v]! ? 0 : 1)
+    for (const [a, b] of [
+      [u, v],
+      [v, u],
+    ] as const) {
+      sideEdges(kv, a, b, (e) => {
+        if (local[e.from]! < 0 || local[e.to]! < 0) return
+        sideFrom.push(local[e.from]!)
+        sideTo.push(local[e.to]!)
+        sideRel.push(e.rel)
+      })
+      sideStart.push(sideFrom.length)
+    }
+  }
+  const kg = buildGraph(members.length, known)
+  const problem: SearchProblem = {
+    n: members.length,
+    offsets: kg.offsets,
+    targets: kg.targets,
+    rels: kg.rels,
+    pairs: pairs.length,
+    sideStart: Int32Array.from(sideStart),
+    sideFrom: Int32Array.from(sideFrom),
+    sideTo: Int32Array.from(sideTo),
+    sideRel: Uint16Array.from(sideRel),
+    prefer: Uint8Array.from(prefer),
+  }
+  // A choice made pair by pair first (cheap, and usually enough); the exact search when that fails.
+  let assign = greedyOrders(problem, input.cls, input.budget)
+  if (!assign) {
+    const result = searchOrders(problem, input.cls, input.budget)
+    if (result.kind !== 'avoidable') return undefined
+    assign = result.assign
+  }
+
+  // Each reopened key's new order: the fixed versions as they were, the pairs as the search chose.
+  const extra = new Map<number, [number, number][]>()
+  for (const i of reopen.keys()) {
+    const fixed = fixedOrders[i]!
+    extra.set(
+      i,
+      fixed.slice(1).map((v, j): [number, number] => [fixed[j]!, v]),
+    )
+  }
+  pairs.forEach(({ i, u, v }, c) => extra.get(i)!.push(assign[c] === 0 ? [u, v] : [v, u]))
+  const next = current.slice()
+  for (const i of reopen.keys()) {
+    const { kv } = current[i]!
+    const position = positions.get(i)!
+    const order = guessOrder(kv, level, (v) => position[v]!, extra.get(i))
+    if (!order) return undefined
+    next[i] = { kv, order }
+  }
+  return next
+}
