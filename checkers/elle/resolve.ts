@@ -164,27 +164,31 @@ class Resolver {
   }
 
   /**
-   * Whether repairing the guess (guess-repair.ts) gives one that closes no
+   * Whether repairing a guess (guess-repair.ts) gives one that closes no
    * cycle of the class at the level; it then stands as the level's guess.
-   * Starts from the serial replay's guess where there is one.
+   * Registers: from the serial replay's guess first, then from the others.
    */
   private repaired(cls: CycleClass, level: Level): boolean {
-    const base = (this.input.dataModel === 'rw-register' ? this.guess(level, 2) : undefined) ?? this.guess(level)
-    if (!base) return false
-    const guess = repairGuess({
-      graph: this.input.graph,
-      level,
-      cls,
-      guess: base,
-      failing: (gs) => this.scopesOf(cls, level, gs),
-      budget: this.input.budget(),
-      rounds: REPAIR_ROUNDS,
-      maxVersions: MAX_VERSIONS,
-    })
-    if (!guess) return false
-    this.guesses.set(level * GUESS_SLOTS + REPAIRED, guess)
-    this.variantAt.set(level, REPAIRED)
-    return true
+    const variants = this.input.dataModel === 'rw-register' ? [2, 0, 1] : [this.variantAt.get(level) ?? 0]
+    for (const variant of variants) {
+      const base = this.guess(level, variant)
+      if (!base) continue
+      const guess = repairGuess({
+        graph: this.input.graph,
+        level,
+        cls,
+        guess: base,
+        failing: (gs) => this.scopesOf(cls, level, gs),
+        budget: this.input.budget(),
+        rounds: REPAIR_ROUNDS,
+        maxVersions: MAX_VERSIONS,
+      })
+      if (!guess) continue
+      this.guesses.set(level * GUESS_SLOTS + REPAIRED, guess)
+      this.variantAt.set(level, REPAIRED)
+      return true
+    }
+    return false
   }
 
   decide(cls: CycleClass, level: Level): Decision {
