@@ -4,26 +4,33 @@
  * On histories from a correct system, a first guess (resolve.ts) often gets
  * nearly every open order right and closes a handful of short cycles, each in
  * a strongly connected component of a few transactions. The exact search over
- * the whole component of the open orders (thousands of pairs) is costly;
- * here only the versions on those cycles are reopened: each round takes, component by
- * component, the versions that the guess put next to each other on a cycle, leaves every
- * other version where the guess put it, and chooses their order on that
- * small problem (order-search.ts: pair by pair, else by the exact search), among the transactions around
- * them; when that finds no way out, it reopens every version of those keys. Its choice becomes the new guess, which the caller checks again over
- * the whole graph; a cycle the small problem could not see shows up there and
- * the next round reopens it. A repaired guess counts only once that check
- * finds no cycle, so the repair proves a class avoidable by a witness and
- * never decides the other way: when it cannot find such a guess the caller
- * falls back to the exact search over whole components.
+ * the whole component of the open orders (thousands of pairs) is costly; here
+ * only the versions on those cycles are reopened. Each round takes, component
+ * by component, the versions that the guess put next to each other on a
+ * cycle, leaves every other version where the guess put it, and chooses the
+ * reopened versions' order on that small problem, among the transactions
+ * around them (order-search.ts: pair by pair, else by the exact search).
+ * When the exact search proves every choice closes a cycle, the orders the
+ * guess fixed on those cycles are reopened in turn; when that adds nothing,
+ * every version of the keys, then of the keys nearby (see repairScope).
+ *
+ * The choice becomes the new guess, which the caller checks again over the
+ * whole graph; a cycle the small problem could not see shows up there and the
+ * next round reopens it. A repaired guess counts only once that check finds no
+ * cycle, so the repair proves a class avoidable by a witness and never decides
+ * the other way: when it cannot find such a guess the caller falls back to the
+ * exact search over whole components.
  */
 import type { Level } from './anomalies.js'
 import { buildGraph, EdgeList, levelOf, type Graph } from './graph.js'
 import { guessOrder, openPairs, sideEdges, type KeyVersions } from './open-orders.js'
-import { greedyOrders, searchOrders, type CycleClass, type SearchProblem } from './order-search.js'
+import { greedyOrders, searchOrders, type CycleClass, type Proof, type SearchProblem, type SearchStep } from './order-search.js'
 import type { Budget } from './scc.js'
 
 /** How far around a component the repair reopens versions, at most (see repairScope). */
 const MAX_REACH = 3
+/** Times the repair reopens the fixed orders that ruled out every choice, per reach. */
+const MAX_CONFLICTS = 8
 
 /** One key's guessed order of its versions. */
 export interface KeyOrder {
@@ -71,7 +78,7 @@ export function repairGuess(input: RepairInput): KeyOrder[] | undefined {
  * the transactions on those keys touch.
  */
 function repairScope(input: RepairInput, current: KeyOrder[], scope: Int32Array, reach: number): KeyOrder[] | undefined {
-  const { graph: g, level } = input
+  const { graph: g } = input
   const inScope = new Uint8Array(g.n)
   for (const t of scope) inScope[t] = 1
   // The versions the guess put next to each other on an edge inside a failing component.
@@ -99,7 +106,33 @@ function repairScope(input: RepairInput, current: KeyOrder[], scope: Int32Array,
   }
   if (reopen.size === 0) return undefined
   if (reach > 0) for (const [i, set] of reopen) current[i]!.order.forEach((v) => set.add(v))
+  // When every choice closes a cycle, the cycles may run through orders the guess fixed: those are
+  // reopened in turn, as long as that adds something.
+  for (let round = 0; round <= MAX_CONFLICTS; round++) {
+    const result = solve(input, current, scope, reopen)
+    if (result.kind !== 'conflict') return result.next
+    let grew = false
+    for (const [i, a, b] of result.fixed) {
+      let set = reopen.get(i)
+      if (!set) reopen.set(i, (set = new Set()))
+      for (const v of [a, b]) {
+        if (set.has(v)) continue
+        set.add(v)
+        grew = true
+      }
+    }
+    if (!grew) return undefined
+  }
+  return undefined
+}
 
+type Solved = { kind: 'solved'; next: KeyOrder[] | undefined } | { kind: 'conflict'; fixed: [number, number, number][] }
+
+/** The reopened versions' order chosen on the small problem, or the fixed orders the cycles that ruled every choice out ran through. */
+function solve(input: RepairInput, current: KeyOrder[], scope: Int32Array, reopen: Map<number, Set<number>>): Solved {
+  const { graph: g, level } = input
+  const inScope = new Uint8Array(g.n)
+  for (const t of scope) inScope[t] = 1
   // The transactions around them: the failing components, and every writer and reader of a reopened key.
   const local = new Int32Array(g.n).fill(-1)
   const members: number[] = []
@@ -126,11 +159,15 @@ function repairScope(input: RepairInput, current: KeyOrder[], scope: Int32Array,
     }
   }
   const fixedOrders = current.map(({ order }, i) => order.filter((v) => !reopen.get(i)?.has(v)))
+  // Where each fixed edge comes from: the key's order, and the two versions.
+  const fixedOrigin = new Map<string, [number, number, number]>()
   current.forEach(({ kv }, i) => {
     const fixed = fixedOrders[i]!
     for (let j = 0; j + 1 < fixed.length; j++) {
       sideEdges(kv, fixed[j]!, fixed[j + 1]!, (e) => {
-        if (local[e.from]! >= 0 && local[e.to]! >= 0) known.add(local[e.from]!, local[e.to]!, e.rel)
+        if (local[e.from]! < 0 || local[e.to]! < 0) return
+        known.add(local[e.from]!, local[e.to]!, e.rel)
+        fixedOrigin.set(`${local[e.from]!} ${local[e.to]!} ${e.rel}`, [i, fixed[j]!, fixed[j + 1]!])
       })
     }
   })
@@ -147,7 +184,7 @@ function repairScope(input: RepairInput, current: KeyOrder[], scope: Int32Array,
   for (const [i, set] of reopen) {
     const { kv, order } = current[i]!
     const open = openPairs(kv, level, input.maxVersions)
-    if (!open) return undefined
+    if (!open) return { kind: 'solved', next: undefined }
     const position = new Int32Array(kv.writer.length)
     order.forEach((v, p) => (position[v] = p))
     positions.set(i, position)
@@ -192,7 +229,15 @@ function repairScope(input: RepairInput, current: KeyOrder[], scope: Int32Array,
   let assign = greedyOrders(problem, input.cls, input.budget)
   if (!assign) {
     const result = searchOrders(problem, input.cls, input.budget)
-    if (result.kind !== 'avoidable') return undefined
+    if (result.kind === 'unknown') return { kind: 'solved', next: undefined }
+    if (result.kind === 'unavoidable') {
+      const fixed: [number, number, number][] = []
+      for (const step of proofSteps(result.proof)) {
+        const origin = step.side < 0 ? fixedOrigin.get(`${step.from} ${step.to} ${step.rel}`) : undefined
+        if (origin) fixed.push(origin)
+      }
+      return { kind: 'conflict', fixed }
+    }
     assign = result.assign
   }
 
@@ -211,8 +256,14 @@ function repairScope(input: RepairInput, current: KeyOrder[], scope: Int32Array,
     const { kv } = current[i]!
     const position = positions.get(i)!
     const order = guessOrder(kv, level, (v) => position[v]!, extra.get(i))
-    if (!order) return undefined
+    if (!order) return { kind: 'solved', next: undefined }
     next[i] = { kv, order }
   }
-  return next
+  return { kind: 'solved', next }
+}
+
+/** Every step of every cycle in a proof, those that forced an order included. */
+function proofSteps(proof: Proof): SearchStep[] {
+  if (proof.kind === 'split') return [...proofSteps(proof.cases[0]), ...proofSteps(proof.cases[1])]
+  return [...proof.steps, ...proof.forced.flatMap((f) => f.because)]
 }

@@ -50,7 +50,7 @@ function futureRead(history: Op[]): Op[] {
 }
 
 describe('recorded rw-register histories', () => {
-  for (const name of ['chain-kv-rw-register-partition-kill.jsonl.gz', 'raft-kv-rw-register-partition-kill.jsonl.gz']) {
+  for (const name of ['chain-kv-rw-register-partition-kill.jsonl.gz', 'raft-kv-rw-register-partition-kill.jsonl.gz', 'raft-kv-rw-register-partition.jsonl.gz']) {
     it(`${name}: valid, strict serializable`, () => {
       const r = checkRwRegister(load(name))
       expect(r.anomalyTypes).toEqual([])
