@@ -2,8 +2,9 @@
  * The transactional workloads on the bundled targets, through the built CLI
  * against a real Docker engine: list-append on the correct raft-kv under
  * partitions and kills and on the correct chain-kv under partitions (valid,
- * exit 0), and raft-kv's txn-local-read bug caught under partitions (exit 1,
- * the anomaly named). None leaves a container or network behind. The longer
+ * exit 0), rw-register on the correct raft-kv under partitions (valid: the
+ * checker finds an order of its blind writes), and raft-kv's txn-local-read
+ * bug caught under partitions (exit 1, the anomaly named). None leaves a container or network behind. The longer
  * runs behind the README's table ("transactional workloads on the bundled
  * targets") are the same command with --time-limit 60 and seeds 1-5.
  */
@@ -11,9 +12,9 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { dstest, requireBuild, tempDir } from './helpers.js'
 import { engine, leftovers, results } from './docker-helpers.js'
 
-function run(target: string, args: string[]): { code: number | null; out: string; store: string } {
+function run(target: string, args: string[], workload = 'list-append'): { code: number | null; out: string; store: string } {
   const store = tempDir()
-  const r = dstest(['run', '--target', target, '--workload', 'list-append', '--nemesis-interval', '4', '--time-limit', '20', '--seed', '1', '--store', store, ...args], { timeoutMs: 240_000 })
+  const r = dstest(['run', '--target', target, '--workload', workload, '--nemesis-interval', '4', '--time-limit', '20', '--seed', '1', '--store', store, ...args], { timeoutMs: 240_000 })
   return { code: r.code, out: r.stdout + r.stderr, store }
 }
 
@@ -22,7 +23,7 @@ const correct = [
   { target: 'chain-kv', nemesis: 'partition' },
 ]
 
-describe.skipIf(!engine)(`list-append on the bundled targets, on Docker${engine ? '' : ' (skipped: no Docker engine answers `docker info`)'}`, () => {
+describe.skipIf(!engine)(`list-append and rw-register on the bundled targets, on Docker${engine ? '' : ' (skipped: no Docker engine answers `docker info`)'}`, () => {
   beforeAll(() => requireBuild())
 
   it.each(correct)('the correct $target under $nemesis is strict serializable (exit 0)', ({ target, nemesis }) => {
@@ -33,6 +34,15 @@ describe.skipIf(!engine)(`list-append on the bundled targets, on Docker${engine 
     expect(r.out).toMatch(/verdict: VALID \(exit 0\)/)
     expect(r.code).toBe(0)
     expect(results(r.store).checkers['list-append']?.valid).toBe(true)
+    expect(leftovers(r.store)).toEqual([])
+  }, 300_000)
+
+  it('rw-register on the correct raft-kv under partitions is strict serializable (exit 0), not undecided', () => {
+    const r = run('raft-kv', ['--nemesis', 'partition'], 'rw-register')
+    expect(r.out).toMatch(/\n {2}rw-register: VALID - rw-register history consistent with strict-serializable \((\d+) ok/)
+    expect(Number(/consistent with strict-serializable \((\d+) ok/.exec(r.out)?.[1])).toBeGreaterThan(0)
+    expect(r.code).toBe(0)
+    expect(results(r.store).checkers['rw-register']?.valid).toBe(true)
     expect(leftovers(r.store)).toEqual([])
   }, 300_000)
 
