@@ -23,8 +23,8 @@
  */
 import type { Level } from './anomalies.js'
 import { buildGraph, EdgeList, levelOf, type Graph } from './graph.js'
-import { guessOrder, openPairs, sideEdges, type KeyVersions } from './open-orders.js'
-import { greedyOrders, searchOrders, type CycleClass, type Proof, type SearchProblem, type SearchStep } from './order-search.js'
+import { guessOrder, openPairs, PairSides, sideEdges, type KeyVersions } from './open-orders.js'
+import { greedyOrders, searchOrders, type CycleClass, type Proof, type SearchStep } from './order-search.js'
 import type { Budget } from './scc.js'
 
 /** How far around a component the repair reopens versions, at most (see repairScope). */
@@ -174,11 +174,6 @@ function solve(input: RepairInput, current: KeyOrder[], scope: Int32Array, reope
 
   // Pairs with a reopened version, each side's edges among the members.
   const pairs: { i: number; u: number; v: number }[] = []
-  const sideStart: number[] = [0]
-  const sideFrom: number[] = []
-  const sideTo: number[] = []
-  const sideRel: number[] = []
-  const prefer: number[] = []
   const positions = new Map<number, Int32Array>()
   const candidates: { i: number; u: number; v: number; near: number }[] = []
   for (const [i, set] of reopen) {
@@ -194,37 +189,13 @@ function solve(input: RepairInput, current: KeyOrder[], scope: Int32Array, reope
   }
   // Pairs of the component's own writes first: a choice made pair by pair settles those before the rest.
   candidates.sort((x, y) => y.near - x.near)
+  const sides = new PairSides()
   for (const { i, u, v } of candidates) {
-    const { kv } = current[i]!
     const position = positions.get(i)!
     pairs.push({ i, u, v })
-    prefer.push(position[u]! < position[v]! ? 0 : 1)
-    for (const [a, b] of [
-      [u, v],
-      [v, u],
-    ] as const) {
-      sideEdges(kv, a, b, (e) => {
-        if (local[e.from]! < 0 || local[e.to]! < 0) return
-        sideFrom.push(local[e.from]!)
-        sideTo.push(local[e.to]!)
-        sideRel.push(e.rel)
-      })
-      sideStart.push(sideFrom.length)
-    }
+    sides.add(current[i]!.kv, u, v, position[u]! < position[v]!, local)
   }
-  const kg = buildGraph(members.length, known)
-  const problem: SearchProblem = {
-    n: members.length,
-    offsets: kg.offsets,
-    targets: kg.targets,
-    rels: kg.rels,
-    pairs: pairs.length,
-    sideStart: Int32Array.from(sideStart),
-    sideFrom: Int32Array.from(sideFrom),
-    sideTo: Int32Array.from(sideTo),
-    sideRel: Uint16Array.from(sideRel),
-    prefer: Uint8Array.from(prefer),
-  }
+  const problem = sides.problem(buildGraph(members.length, known))
   // A choice made pair by pair first (cheap, and usually enough); the exact search when that fails.
   let assign = greedyOrders(problem, input.cls, input.budget)
   if (!assign) {

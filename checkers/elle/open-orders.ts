@@ -18,7 +18,8 @@
  */
 import type { Level } from './anomalies.js'
 import type { EdgeExplainer } from './explain.js'
-import { RW, WW } from './graph.js'
+import { RW, WW, type Graph } from './graph.js'
+import type { SearchProblem } from './order-search.js'
 
 /** What a data model's analysis gives the check besides edges: how to explain an edge, and the open orders. */
 export interface Analysis {
@@ -153,4 +154,57 @@ export function openPairs(kv: KeyVersions, level: Level, maxVersions: number): [
     }
   }
   return pairs
+}
+
+/**
+ * The pairs of an exact search's problem (order-search.ts), added one at a
+ * time: pair c's side 2c puts u before v, side 2c + 1 v before u, each with
+ * its edges in the problem's local numbers.
+ */
+export class PairSides {
+  private readonly sideStart: number[] = [0]
+  private readonly sideFrom: number[] = []
+  private readonly sideTo: number[] = []
+  private readonly sideRel: number[] = []
+  private readonly prefer: number[] = []
+
+  /**
+   * `local`: each transaction's local number, or -1 outside the problem (an
+   * edge leaving it is never on one of its cycles, and is left out). `onEdge`
+   * hears each edge kept, in order.
+   */
+  add(kv: KeyVersions, u: number, v: number, uFirst: boolean, local: Int32Array, onEdge?: (e: OrderEdge) => void): void {
+    this.prefer.push(uFirst ? 0 : 1)
+    for (const [a, b] of [
+      [u, v],
+      [v, u],
+    ] as const) {
+      sideEdges(kv, a, b, (e) => {
+        const from = local[e.from]!
+        const to = local[e.to]!
+        if (from < 0 || to < 0) return
+        this.sideFrom.push(from)
+        this.sideTo.push(to)
+        this.sideRel.push(e.rel)
+        onEdge?.(e)
+      })
+      this.sideStart.push(this.sideFrom.length)
+    }
+  }
+
+  /** The problem over `known`, the edges that hold whatever the pairs' order (in local numbers). */
+  problem(known: Graph): SearchProblem {
+    return {
+      n: known.n,
+      offsets: known.offsets,
+      targets: known.targets,
+      rels: known.rels,
+      pairs: this.prefer.length,
+      sideStart: Int32Array.from(this.sideStart),
+      sideFrom: Int32Array.from(this.sideFrom),
+      sideTo: Int32Array.from(this.sideTo),
+      sideRel: Uint16Array.from(this.sideRel),
+      prefer: Uint8Array.from(this.prefer),
+    }
+  }
 }

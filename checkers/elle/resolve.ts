@@ -32,7 +32,7 @@
 import { cycleName, impliedAnomalies, type Level } from './anomalies.js'
 import { classCycle } from './cycles.js'
 import { buildGraph, EdgeList, levelOf, WW, type Graph } from './graph.js'
-import { guessOrder, isSettled, openPairs, orderEdges, sideEdges, type KeyVersions } from './open-orders.js'
+import { guessOrder, isSettled, openPairs, orderEdges, PairSides, type KeyVersions } from './open-orders.js'
 import { repairGuess, type KeyOrder } from './guess-repair.js'
 import { serialRanks } from './serial-guess.js'
 import { searchOrders, type CycleClass, type Proof, type SearchProblem } from './order-search.js'
@@ -412,11 +412,6 @@ class Resolver {
     const known = localGraph(g, members, level)
     const pairs: { kv: KeyVersions; u: number; v: number }[] = []
     const origins: SideOrigin[] = []
-    const sideStart: number[] = [0]
-    const sideFrom: number[] = []
-    const sideTo: number[] = []
-    const sideRel: number[] = []
-    const prefer: number[] = []
     const guessed = new Map((this.guess(level) ?? []).map(({ kv, order }) => [kv, order]))
     const all: { kv: KeyVersions; u: number; v: number; position: Int32Array }[] = []
     for (const kv of kvs) {
@@ -432,38 +427,12 @@ class Resolver {
     const both = (x: { kv: KeyVersions; u: number; v: number }): boolean => suspect[x.kv.writer[x.u]!]! === 1 && suspect[x.kv.writer[x.v]!]! === 1
     const ordered = [...all.filter(both), ...all.filter((x) => !both(x))]
     const local = localNumbers(g.n, members)
+    const sides = new PairSides()
     for (const { kv, u, v, position } of ordered) {
       pairs.push({ kv, u, v })
-      prefer.push(position[u]! < position[v]! ? 0 : 1)
-      for (const [a, b] of [
-        [u, v],
-        [v, u],
-      ] as const) {
-        sideEdges(kv, a, b, (e) => {
-          const from = local[e.from]!
-          const to = local[e.to]!
-          // An edge leaving the component is never on a cycle.
-          if (from < 0 || to < 0) return
-          sideFrom.push(from)
-          sideTo.push(to)
-          sideRel.push(e.rel)
-          origins.push({ kv, before: e.before, after: e.after })
-        })
-        sideStart.push(sideFrom.length)
-      }
+      sides.add(kv, u, v, position[u]! < position[v]!, local, (e) => origins.push({ kv, before: e.before, after: e.after }))
     }
-    const problem: SearchProblem = {
-      n: members.length,
-      offsets: known.offsets,
-      targets: known.targets,
-      rels: known.rels,
-      pairs: pairs.length,
-      sideStart: Int32Array.from(sideStart),
-      sideFrom: Int32Array.from(sideFrom),
-      sideTo: Int32Array.from(sideTo),
-      sideRel: Uint16Array.from(sideRel),
-      prefer: Uint8Array.from(prefer),
-    }
+    const problem = sides.problem(known)
     releaseLocal(members)
     return { problem, members, origins, pairs }
   }
