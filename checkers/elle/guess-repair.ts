@@ -109,7 +109,7 @@ function repairScope(input: RepairInput, current: KeyOrder[], scope: Int32Array,
   // When every choice closes a cycle, the cycles may run through orders the guess fixed: those are
   // reopened in turn, as long as that adds something.
   for (let round = 0; round <= MAX_CONFLICTS; round++) {
-    const result = solve(input, current, scope, reopen)
+    const result = solve(input, current, scope, inScope, reopen)
     if (result.kind !== 'conflict') return result.next
     let grew = false
     for (const [i, a, b] of result.fixed) {
@@ -129,10 +129,8 @@ function repairScope(input: RepairInput, current: KeyOrder[], scope: Int32Array,
 type Solved = { kind: 'solved'; next: KeyOrder[] | undefined } | { kind: 'conflict'; fixed: [number, number, number][] }
 
 /** The reopened versions' order chosen on the small problem, or the fixed orders the cycles that ruled every choice out ran through. */
-function solve(input: RepairInput, current: KeyOrder[], scope: Int32Array, reopen: Map<number, Set<number>>): Solved {
+function solve(input: RepairInput, current: KeyOrder[], scope: Int32Array, inScope: Uint8Array, reopen: Map<number, Set<number>>): Solved {
   const { graph: g, level } = input
-  const inScope = new Uint8Array(g.n)
-  for (const t of scope) inScope[t] = 1
   // The transactions around them: the failing components, and every writer and reader of a reopened key.
   const local = new Int32Array(g.n).fill(-1)
   const members: number[] = []

@@ -18,10 +18,11 @@
  *    (guess-repair.ts): the versions on each cycle are reordered by a search
  *    over that small part, and the result is checked again over the whole
  *    graph. A repaired guess that closes no cycle settles everything too.
- * 3. Otherwise, class by class and level by level, where the guess closes a cycle: only orders inside one component of the
- *    known edges plus every edge some order could add can interact (each key's
- *    possible edges stand in as a hub node joined both ways to its writers and
- *    readers). In each component where the guess failed, the exact search
+ * 3. Otherwise, class by class and level by level, where the guess closes a
+ *    cycle: only orders inside one component of the known edges plus every
+ *    edge some order could add can interact (each key's possible edges stand
+ *    in as a hub node joined both ways to its writers and readers). In each
+ *    component where the guess failed, the exact search
  *    (order-search.ts) either finds orders that avoid the class, proves that
  *    every order closes a cycle of it, or runs out of budget (undecided).
  *
@@ -50,6 +51,8 @@ const MAX_VERSIONS = 8192
 const MAX_PAIRS = 1_000_000
 /** Register histories have three first guesses (see Resolver.guess); list-append one. */
 const REGISTER_GUESSES = 3
+/** The register guess that replays the history serially (serial-guess.ts); 0 and 1 rank by commit bounds. */
+const SERIAL_REPLAY = 2
 /** The slot of a level's repaired guess, after the first guesses'. */
 const REPAIRED = REGISTER_GUESSES
 const GUESS_SLOTS = REGISTER_GUESSES + 1
@@ -169,7 +172,7 @@ class Resolver {
    * Registers: from the serial replay's guess first, then from the others.
    */
   private repaired(cls: CycleClass, level: Level): boolean {
-    const variants = this.input.dataModel === 'rw-register' ? [2, 0, 1] : [this.variantAt.get(level) ?? 0]
+    const variants = this.input.dataModel === 'rw-register' ? [SERIAL_REPLAY, 0, 1] : [this.variantAt.get(level) ?? 0]
     for (const variant of variants) {
       const base = this.guess(level, variant)
       if (!base) continue
@@ -287,9 +290,9 @@ class Resolver {
     const slot = level * GUESS_SLOTS + variant
     if (this.guesses.has(slot)) return this.guesses.get(slot)
     const { txns, comp, dataModel, graph } = this.input
-    // Variant 2: a serial replay of the history (serial-guess.ts); none when the known edges are cyclic.
-    const ranks = variant === 2 ? serialRanks(graph, level, this.input.open, this.commitBound(0)) : undefined
-    if (variant === 2 && !ranks) {
+    // The serial replay gives no guess when the known edges are cyclic.
+    const ranks = variant === SERIAL_REPLAY ? serialRanks(graph, level, this.input.open, this.commitBound(0)) : undefined
+    if (variant === SERIAL_REPLAY && !ranks) {
       this.guesses.set(slot, undefined)
       return undefined
     }
